@@ -1,0 +1,5 @@
+//! Server functions (thin glue over `ssr::services`) and the plain DTOs they
+//! return, which both the server and the browser compile.
+
+pub mod organizations;
+pub mod portal;

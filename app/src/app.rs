@@ -1,0 +1,70 @@
+use crate::components::hydration::{current_portal_subdomain, mark_document_hydrated};
+use crate::pages::{
+    admin::{AdminLayout, IntegrationsPage, JobsPage, OverviewPage, SettingsPage},
+    landing::LandingPage,
+    not_found::NotFoundPage,
+    portal::{PortalByPath, PortalHome},
+};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::ssr::context::set_security_headers();
+    let portal = current_portal_subdomain();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                {portal.map(|subdomain| view! { <meta name="trellis-portal" content=subdomain /> })}
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_document_hydrated();
+    // On `acme.<public host>` the root path is Acme's portal.
+    let portal = current_portal_subdomain();
+    let root = move || match portal.clone() {
+        Some(subdomain) => view! { <PortalHome subdomain /> }.into_any(),
+        None => view! { <LandingPage /> }.into_any(),
+    };
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/trellis.css" />
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Trellis".to_owned() } else { format!("{title} · Trellis") }
+        } />
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/") view=root ssr=SsrMode::Async />
+                <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=OverviewPage />
+                    <Route path=path!("jobs") view=JobsPage />
+                    <Route path=path!("settings") view=SettingsPage />
+                    <Route path=path!("integrations") view=IntegrationsPage />
+                </ParentRoute>
+                <Route path=path!("/p/:subdomain") view=PortalByPath ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

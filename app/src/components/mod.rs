@@ -1,0 +1,7 @@
+//! Reusable pieces of the interface.
+
+pub mod copy_button;
+pub mod error_panel;
+pub mod hydration;
+pub mod page_header;
+pub mod time;

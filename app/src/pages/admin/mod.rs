@@ -1,0 +1,9 @@
+//! The recruiter dashboard under `/admin`.
+
+mod layout;
+mod overview;
+mod planned;
+
+pub use layout::AdminLayout;
+pub use overview::OverviewPage;
+pub use planned::{IntegrationsPage, JobsPage, SettingsPage};

@@ -1,0 +1,73 @@
+//! The candidate portal: `/p/<subdomain>` and `<subdomain>.<public host>/`.
+
+use crate::api::portal::{PortalHome as PortalHomeData, get_portal_home};
+use crate::components::error_panel::ErrorPanel;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// `/p/:subdomain`.
+#[component]
+pub fn PortalByPath() -> impl IntoView {
+    let params = use_params_map();
+    let subdomain = Signal::derive(move || params.read().get("subdomain").unwrap_or_default());
+    view! { <PortalHome subdomain /> }
+}
+
+/// An organization's portal home page.
+#[component]
+pub fn PortalHome(#[prop(into)] subdomain: Signal<String>) -> impl IntoView {
+    let home = Resource::new(move || subdomain.get(), get_portal_home);
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Ok(home) => view! { <PortalWelcome home /> }.into_any(),
+                    Err(AppError::NotFound { .. }) => view! { <PortalNotFound /> }.into_any(),
+                    Err(error) => view! {
+                        <main id="main" class="centered-page"><ErrorPanel error /></main>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PortalWelcome(home: PortalHomeData) -> impl IntoView {
+    let name = home.name;
+    view! {
+        <Title text=format!("{name} candidate portal") />
+        <div class="portal">
+            <header class="portal-header">
+                <p class="portal-org">{name.clone()}</p>
+            </header>
+            <main id="main" class="portal-main">
+                <section class="card">
+                    <h1>{format!("Your application at {name}")}</h1>
+                    <p>
+                        "This is where you will follow your application: your current stage, your interviews and who you will meet, and how to prepare."
+                    </p>
+                    <p class="notice notice-info">
+                        {format!("Sign-in is not open yet. When {name} opens this portal, you will enter the email address you applied with here and receive a sign-in link.")}
+                    </p>
+                </section>
+            </main>
+            <footer class="portal-footer">"Powered by Trellis"</footer>
+        </div>
+    }
+}
+
+#[component]
+fn PortalNotFound() -> impl IntoView {
+    view! {
+        <Title text="Portal not found" />
+        <main id="main" class="centered-page">
+            <div class="card narrow">
+                <h1>"Portal not found"</h1>
+                <p>"No candidate portal lives at this address. Check the link in the email from your recruiter."</p>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,73 @@
+//! The glue every server function uses: find the state, run the service, and
+//! give the HTTP response the error's status code.
+
+use super::AppState;
+use crate::error::AppError;
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use std::future::Future;
+
+/// Runs `service` with the application state; on error, sets the response
+/// status from the error (404 for a missing portal, 503 without a database…).
+pub async fn with_state<T, F, Fut>(service: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let response = use_context::<ResponseOptions>();
+    let result = match use_context::<AppState>() {
+        Some(state) => service(state).await,
+        None => {
+            let reference = super::error_reference();
+            tracing::error!(%reference, "AppState is missing from the Leptos context");
+            Err(AppError::Internal { reference })
+        }
+    };
+    if let (Err(error), Some(response)) = (&result, response)
+        && let Ok(status) = http::StatusCode::from_u16(error.status_code())
+    {
+        response.set_status(status);
+    }
+    result
+}
+
+/// The portal subdomain the current request's `Host` header names, if any.
+pub fn request_portal_subdomain() -> Option<String> {
+    let state = use_context::<AppState>()?;
+    let parts = use_context::<http::request::Parts>()?;
+    let host = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| parts.uri.authority().map(|a| a.as_str()))?;
+    crate::domain::portal_subdomain_of(host, state.public_host())
+}
+
+/// The Content-Security-Policy of every HTML page, built around the nonce
+/// Leptos puts on its own inline scripts.
+pub fn content_security_policy(nonce: &str, live_reload: bool) -> String {
+    let connect = if live_reload { "'self' ws:" } else { "'self'" };
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; font-src 'self'; \
+         connect-src {connect}; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// Adds the per-response headers of an HTML page (its CSP carries this
+/// render's nonce); headers common to every response are added by the router.
+pub fn set_security_headers() {
+    let (Some(response), Some(nonce)) = (
+        use_context::<ResponseOptions>(),
+        leptos::nonce::use_nonce(),
+    ) else {
+        return;
+    };
+    let live_reload = std::env::var_os("LEPTOS_WATCH").is_some();
+    if let Ok(value) =
+        http::HeaderValue::from_str(&content_security_policy(&nonce, live_reload))
+    {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}

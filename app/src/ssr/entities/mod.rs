@@ -1,0 +1,3 @@
+//! SeaORM entities. Every table but `organizations` carries `organization_id`.
+
+pub mod organization;

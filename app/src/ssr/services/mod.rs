@@ -1,0 +1,5 @@
+//! Services: the application's logic over the database, called by server
+//! functions and the CLI, and unit-tested without HTTP.
+
+pub mod organizations;
+pub mod portal;

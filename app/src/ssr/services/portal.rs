@@ -1,0 +1,19 @@
+use crate::api::portal::PortalHome;
+use crate::domain::Subdomain;
+use crate::error::AppError;
+use crate::ssr::AppState;
+use crate::ssr::services::organizations;
+
+/// The public face of an organization's candidate portal.
+pub async fn home(state: &AppState, subdomain: &str) -> Result<PortalHome, AppError> {
+    let not_found = || AppError::not_found("This candidate portal");
+    // A malformed name cannot exist; answer exactly as for an unknown one.
+    let subdomain = Subdomain::parse(subdomain).map_err(|_| not_found())?;
+    let org = organizations::find_by_subdomain(&state.db, subdomain.as_str())
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(PortalHome {
+        name: org.name,
+        subdomain: org.subdomain,
+    })
+}

@@ -1,0 +1,21 @@
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use url::Url;
+
+/// Everything a request handler or server function needs, built once at
+/// start-up by the `trellis` binary and provided to every server function.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    /// The origin that links in emails and portal links are built from.
+    pub public_url: Url,
+}
+
+impl AppState {
+    /// The host of the public URL, which portal subdomains sit under.
+    pub fn public_host(&self) -> &str {
+        self.public_url.host_str().unwrap_or_default()
+    }
+}

@@ -1,0 +1,55 @@
+import { defineConfig, devices } from "@playwright/test";
+import { e2e } from "./tests/env";
+
+// Debian's Chromium: Playwright cannot download its own browsers here.
+const chromium = {
+  ...devices["Desktop Chrome"],
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  },
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL: e2e.baseURL,
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      name: "js",
+      use: { ...chromium, javaScriptEnabled: true },
+      testIgnore: /.*\.nojs\.spec\.ts/,
+    },
+    {
+      name: "no-js",
+      use: { ...chromium, javaScriptEnabled: false },
+      testIgnore: /.*\.hydrate\.spec\.ts/,
+    },
+  ],
+  webServer: {
+    command: "./serve.sh",
+    url: `${e2e.baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: e2e.serverEnv,
+  },
+});

@@ -1,0 +1,29 @@
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+
+const port = Number(process.env.E2E_PORT ?? "3100");
+const root = path.resolve(__dirname, "..", "..");
+const dataDir = path.join(root, "end2end", ".data");
+
+/** Where the server under test lives and how to reach its database. */
+export const e2e = {
+  port,
+  baseURL: `http://localhost:${port}`,
+  binary: process.env.TRELLIS_BIN ?? path.join(root, "target", "debug", "trellis"),
+  serverEnv: {
+    DATABASE_URL: `sqlite://${dataDir}/e2e.db?mode=rwc`,
+    TRELLIS_BIND_ADDR: `127.0.0.1:${port}`,
+    TRELLIS_PUBLIC_URL: `http://localhost:${port}`,
+    LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
+    E2E_DATA_DIR: dataDir,
+    RUST_LOG: "warn",
+  } as Record<string, string>,
+};
+
+/** Runs the `trellis` CLI against the same database as the server. */
+export function trellis(...args: string[]): string {
+  return execFileSync(e2e.binary, args, {
+    env: { ...process.env, ...e2e.serverEnv },
+    encoding: "utf8",
+  });
+}

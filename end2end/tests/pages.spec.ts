@@ -1,0 +1,79 @@
+// Server-rendered content: runs with JavaScript on and off.
+import { test, expect } from "./fixtures";
+import { e2e } from "./env";
+
+test("the landing page sends recruiters to the dashboard", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("A calmer interview process for every candidate");
+  await page.getByRole("link", { name: "Open the dashboard" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+});
+
+test("the dashboard overview lists organizations read from the database", async ({ page }) => {
+  await page.goto("/admin");
+  await expect(page).toHaveTitle("Overview · Trellis");
+  const nav = page.getByRole("navigation", { name: "Dashboard" });
+  for (const item of ["Overview", "Jobs", "Settings", "Integrations"]) {
+    await expect(nav.getByRole("link", { name: item })).toBeVisible();
+  }
+  await expect(nav.getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("status").filter({ hasText: "Read from SQLite" })).toBeVisible();
+  const globex = page.getByRole("row", { name: /Globex Corporation/ });
+  await expect(globex.getByRole("cell", { name: "globex", exact: true })).toBeVisible();
+  await expect(globex.getByRole("link", { name: `http://globex.localhost:${e2e.port}/` })).toBeVisible();
+  await expect(page.getByRole("row", { name: /Initech/ })).toBeVisible();
+});
+
+for (const [name, heading, says] of [
+  ["Jobs", "No jobs to show yet", "Connecting Greenhouse is not available in this version"],
+  ["Settings", "Portal settings are not available yet", "subdomain equal to its slug"],
+  ["Integrations", "Greenhouse is not connected", "no data is synced yet"],
+] as const) {
+  test(`the ${name} page says plainly what is not there yet`, async ({ page }) => {
+    await page.goto("/admin");
+    await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name }).click();
+    await expect(page).toHaveURL(new RegExp(`/admin/${name.toLowerCase()}$`));
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 2, name: heading })).toBeVisible();
+    await expect(page.getByText(says)).toBeVisible();
+    await expect(page).toHaveTitle(`${name} · Trellis`);
+    });
+}
+
+test("an organization's portal lives at /p/<subdomain>", async ({ page }) => {
+  const response = await page.goto("/p/globex");
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your application at Globex Corporation");
+  await expect(page.getByText("Sign-in is not open yet")).toBeVisible();
+  await expect(page).toHaveTitle("Globex Corporation candidate portal · Trellis");
+});
+
+test("an organization's portal lives at its subdomain too", async ({ page }) => {
+  const response = await page.goto(`http://initech.localhost:${e2e.port}/`);
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your application at Initech");
+});
+
+test("an unknown portal answers 404", async ({ page }) => {
+  for (const url of ["/p/nobody-here", `http://nobody-here.localhost:${e2e.port}/`, "/p/NOT_VALID"]) {
+    const response = await page.goto(url);
+    expect(response?.status(), url).toBe(404);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Portal not found");
+  }
+});
+
+test("an unknown address answers 404 with a way back", async ({ page }) => {
+  const response = await page.goto("/no/such/page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+  await expect(page.getByRole("link", { name: "Go to the home page" })).toHaveAttribute("href", "/");
+});
+
+test("the dashboard is usable on a phone-sized screen", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto("/admin");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expect(page.getByRole("link", { name: "Integrations" })).toBeVisible();
+});

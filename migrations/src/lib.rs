@@ -1,0 +1,15 @@
+//! Schema migrations. They run at start-up (`trellis serve`) and with
+//! `trellis migrate`, on SQLite and on PostgreSQL alike.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_organizations;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_create_organizations::Migration)]
+    }
+}

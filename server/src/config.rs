@@ -1,0 +1,337 @@
+//! Configuration from the environment (and a `.env` file), validated once at
+//! start-up: an invalid value stops the program with a message that names the
+//! variable and the form it expects.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+use url::Url;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/trellis.db?mode=rwc";
+pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:3000";
+pub const DEFAULT_SITE_ROOT: &str = "target/site";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub database: DatabaseUrl,
+    /// Links in emails and portal links are built from this origin only.
+    pub public_url: Url,
+    pub bind_addr: SocketAddr,
+    /// Where `cargo leptos build` put the browser bundle and static files.
+    pub site_root: PathBuf,
+    /// Seed a demo organization at start-up.
+    pub demo: bool,
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A database URL Trellis knows how to open.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://path/to/file.db?mode=rwc` (the file's folder is created).
+    Sqlite { url: String, path: Option<PathBuf> },
+    /// `postgres://user:password@host:port/database`.
+    Postgres { url: String },
+}
+
+impl DatabaseUrl {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        if let Some(rest) = value.strip_prefix("sqlite:") {
+            let rest = rest.strip_prefix("//").unwrap_or(rest);
+            let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+            if path.is_empty() {
+                return Err("the SQLite URL names no file".into());
+            }
+            for pair in query.split('&').filter(|p| !p.is_empty()) {
+                let (key, val) = pair.split_once('=').unwrap_or((pair, ""));
+                match key {
+                    "mode" if ["ro", "rw", "rwc", "memory"].contains(&val) => {}
+                    "mode" => return Err(format!("mode must be ro, rw, rwc or memory, not “{val}”")),
+                    "cache" | "immutable" | "vfs" => {}
+                    other => return Err(format!("unknown SQLite option “{other}”")),
+                }
+            }
+            let in_memory = path == ":memory:" || query.contains("mode=memory");
+            return Ok(Self::Sqlite {
+                url: value.to_owned(),
+                path: (!in_memory).then(|| PathBuf::from(path)),
+            });
+        }
+        if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+            let url = Url::parse(value).map_err(|e| format!("not a valid URL ({e})"))?;
+            if url.host_str().is_none_or(str::is_empty) {
+                return Err("the PostgreSQL URL names no host".into());
+            }
+            if url.path().trim_start_matches('/').is_empty() {
+                return Err("the PostgreSQL URL names no database".into());
+            }
+            return Ok(Self::Postgres {
+                url: value.to_owned(),
+            });
+        }
+        Err("unsupported scheme".into())
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            Self::Sqlite { url, .. } | Self::Postgres { url } => url,
+        }
+    }
+
+    /// The URL with any password replaced by `***`, safe to print.
+    pub fn redacted(&self) -> String {
+        match Url::parse(self.url()) {
+            Ok(mut url) if url.password().is_some() => {
+                let _ = url.set_password(Some("***"));
+                url.to_string()
+            }
+            _ => self.url().to_owned(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+/// A variable with a value Trellis cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable} is invalid: {problem}. Expected {expected} (got “{value}”).")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub value: String,
+    pub problem: String,
+    pub expected: &'static str,
+}
+
+impl Config {
+    /// Reads every variable through `lookup` (the process environment in
+    /// production, a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let read = |variable: &'static str| lookup(variable).filter(|v| !v.trim().is_empty());
+        let fail = |variable: &'static str, value: &str, problem: String, expected: &'static str| {
+            ConfigError {
+                variable,
+                value: value.to_owned(),
+                problem,
+                expected,
+            }
+        };
+
+        let database_value = read("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        let database = DatabaseUrl::parse(&database_value).map_err(|problem| {
+            fail(
+                "DATABASE_URL",
+                &DatabaseUrl::parse(&database_value)
+                    .map(|d| d.redacted())
+                    .unwrap_or_else(|_| redact_password(&database_value)),
+                problem,
+                "sqlite://PATH?mode=rwc or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
+            )
+        })?;
+
+        let bind_value = read("TRELLIS_BIND_ADDR").unwrap_or_else(|| DEFAULT_BIND_ADDR.into());
+        let bind_addr: SocketAddr = bind_value.trim().parse().map_err(|e| {
+            fail(
+                "TRELLIS_BIND_ADDR",
+                &bind_value,
+                format!("{e}"),
+                "an IP address and port such as 127.0.0.1:3000 or 0.0.0.0:8080",
+            )
+        })?;
+
+        let public_value = read("TRELLIS_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://localhost:{}", bind_addr.port()));
+        let public_url = parse_public_url(&public_value).map_err(|problem| {
+            fail(
+                "TRELLIS_PUBLIC_URL",
+                &public_value,
+                problem,
+                "the address people open, such as https://jobs.example.com or http://localhost:3000",
+            )
+        })?;
+
+        let site_root = read("LEPTOS_SITE_ROOT").unwrap_or_else(|| DEFAULT_SITE_ROOT.into());
+
+        let demo_value = read("TRELLIS_DEMO").unwrap_or_default();
+        let demo = parse_flag(&demo_value).ok_or_else(|| {
+            fail(
+                "TRELLIS_DEMO",
+                &demo_value,
+                "not a yes/no value".into(),
+                "1 or 0 (also true/false, yes/no)",
+            )
+        })?;
+
+        let log_value = read("TRELLIS_LOG_FORMAT").unwrap_or_else(|| "text".into());
+        let log_format = match log_value.trim() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            _ => {
+                return Err(fail(
+                    "TRELLIS_LOG_FORMAT",
+                    &log_value,
+                    "unknown format".into(),
+                    "text or json",
+                ));
+            }
+        };
+
+        Ok(Self {
+            database,
+            public_url,
+            bind_addr,
+            site_root: PathBuf::from(site_root),
+            demo,
+            log_format,
+        })
+    }
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+}
+
+fn parse_public_url(value: &str) -> Result<Url, String> {
+    let url = Url::parse(value.trim()).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("the scheme must be http or https, not {}", url.scheme()));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("the URL names no host".into());
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err("Trellis must be served from the root of its host, without a path".into());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("the URL must not contain a user name or password".into());
+    }
+    Ok(url)
+}
+
+fn parse_flag(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "" | "0" | "false" | "no" | "off" => Some(false),
+        "1" | "true" | "yes" | "on" => Some(true),
+        _ => None,
+    }
+}
+
+fn redact_password(value: &str) -> String {
+    match value.split_once('@') {
+        Some((credentials, rest)) if credentials.contains(':') => {
+            let user_end = credentials.rfind(':').unwrap_or(credentials.len());
+            format!("{}:***@{rest}", &credentials[..user_end])
+        }
+        _ => value.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_localhost_3000() {
+        let config = config(&[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.database.url(), DEFAULT_DATABASE_URL);
+        assert_eq!(
+            config.database,
+            DatabaseUrl::Sqlite {
+                url: DEFAULT_DATABASE_URL.into(),
+                path: Some("data/trellis.db".into())
+            }
+        );
+        assert_eq!(config.public_url.as_str(), "http://localhost:3000/");
+        assert_eq!(config.bind_addr.to_string(), "127.0.0.1:3000");
+        assert!(!config.demo);
+    }
+
+    #[test]
+    fn the_public_url_follows_the_bind_port_unless_set() {
+        let c = config(&[("TRELLIS_BIND_ADDR", "0.0.0.0:8080")]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.public_url.as_str(), "http://localhost:8080/");
+        let c = config(&[
+            ("TRELLIS_BIND_ADDR", "0.0.0.0:8080"),
+            ("TRELLIS_PUBLIC_URL", "https://jobs.example.com"),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.public_url.as_str(), "https://jobs.example.com/");
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        let cases = [
+            ("DATABASE_URL", "nonsense"),
+            ("DATABASE_URL", "mysql://db/x"),
+            ("DATABASE_URL", "sqlite://"),
+            ("DATABASE_URL", "sqlite://x.db?mode=bogus"),
+            ("DATABASE_URL", "postgres://user@/db"),
+            ("DATABASE_URL", "postgres://user@host"),
+            ("TRELLIS_PUBLIC_URL", "ftp://example.com"),
+            ("TRELLIS_PUBLIC_URL", "example.com"),
+            ("TRELLIS_PUBLIC_URL", "https://example.com/trellis"),
+            ("TRELLIS_BIND_ADDR", "localhost"),
+            ("TRELLIS_BIND_ADDR", "127.0.0.1:99999"),
+            ("TRELLIS_DEMO", "maybe"),
+            ("TRELLIS_LOG_FORMAT", "xml"),
+        ];
+        for (variable, value) in cases {
+            let error = config(&[(variable, value)]).err();
+            assert_eq!(error.as_ref().map(|e| e.variable), Some(variable), "{variable}={value}");
+            let message = error.map(|e| e.to_string()).unwrap_or_default();
+            assert!(message.starts_with(variable), "{message}");
+            assert!(message.contains("Expected"), "{message}");
+        }
+    }
+
+    #[test]
+    fn postgres_urls_are_accepted_and_passwords_never_printed() {
+        let c = config(&[("DATABASE_URL", "postgres://trellis:s3cret@127.0.0.1:5432/trellis")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(c.database, DatabaseUrl::Postgres { .. }));
+        assert!(!format!("{:?}", c.database).contains("s3cret"));
+        let error = config(&[("DATABASE_URL", "postgres://trellis:s3cret@/")]).err();
+        let message = error.map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("DATABASE_URL") && !message.contains("s3cret"), "{message}");
+    }
+
+    #[test]
+    fn sqlite_memory_has_no_file() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite::memory:"),
+            Ok(DatabaseUrl::Sqlite {
+                url: "sqlite::memory:".into(),
+                path: None
+            })
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn database_url_parsing_never_panics(value in "\\PC{0,60}") {
+            let _ = DatabaseUrl::parse(&value);
+        }
+
+        #[test]
+        fn any_sqlite_file_path_is_accepted(path in "[a-zA-Z0-9_./-]{1,40}") {
+            let url = format!("sqlite://{path}?mode=rwc");
+            let parsed = DatabaseUrl::parse(&url);
+            prop_assert_eq!(parsed, Ok(DatabaseUrl::Sqlite { url: url.clone(), path: Some(PathBuf::from(&path)) }));
+        }
+    }
+}

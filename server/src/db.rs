@@ -1,0 +1,66 @@
+//! Opening the database and bringing its schema up to date.
+
+use crate::config::DatabaseUrl;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbErr,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("cannot create the folder {folder} for the SQLite database: {source}")]
+    Folder {
+        folder: String,
+        source: std::io::Error,
+    },
+    #[error("cannot open the database at {url}: {source}")]
+    Connect { url: String, source: DbErr },
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migrate(DbErr),
+}
+
+/// Opens a pool on `database`; SQLite files get WAL, a busy timeout and
+/// foreign keys, and their folder is created when missing.
+pub async fn connect(database: &DatabaseUrl) -> Result<DatabaseConnection, DbSetupError> {
+    let mut options = ConnectOptions::new(database.url());
+    options
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false);
+    match database {
+        DatabaseUrl::Sqlite { path, .. } => {
+            if let Some(folder) = path.as_ref().and_then(|p| p.parent())
+                && !folder.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(folder).map_err(|source| DbSetupError::Folder {
+                    folder: folder.display().to_string(),
+                    source,
+                })?;
+            }
+            // An in-memory database lives in one connection.
+            options.max_connections(if path.is_some() { 8 } else { 1 });
+            options.map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
+        }
+        DatabaseUrl::Postgres { .. } => {
+            options.max_connections(16);
+        }
+    }
+    Database::connect(options)
+        .await
+        .map_err(|source| DbSetupError::Connect {
+            url: database.redacted(),
+            source,
+        })
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbSetupError> {
+    Migrator::up(db, None).await.map_err(DbSetupError::Migrate)
+}

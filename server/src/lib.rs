@@ -1,0 +1,10 @@
+//! The `trellis` server: configuration, CLI, HTTP router, and everything that
+//! runs beside the Leptos app (health checks, security middleware).
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod routes;
+pub mod security;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,3 @@
+//! HTTP handlers that are not Leptos pages or server functions.
+
+pub mod health;

@@ -1,0 +1,113 @@
+//! Building the HTTP application: state, router and listener.
+
+use crate::{config::Config, routes::health, security};
+use app::{App, shell, ssr::AppState};
+use axum::{Router, middleware, routing::get, serve::ListenerExt};
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use std::{future::Future, net::SocketAddr};
+use tokio::net::TcpListener;
+use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
+
+/// A bound, ready-to-run server. `build` binds (port 0 picks a free port, as
+/// the tests do); `run_until_stopped` serves until SIGINT/SIGTERM.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    local_addr: SocketAddr,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: &Config, db: DatabaseConnection) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(config.bind_addr).await?;
+        let local_addr = listener.local_addr()?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("trellis")
+            .site_root(config.site_root.to_string_lossy().as_ref())
+            .site_pkg_dir("pkg")
+            .site_addr(local_addr)
+            .build();
+        let state = AppState {
+            leptos_options,
+            db,
+            public_url: config.public_url.clone(),
+        };
+        Ok(Self {
+            router: router(state.clone()),
+            listener,
+            local_addr,
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        // Leptos streams responses in several writes; without TCP_NODELAY,
+        // Nagle's algorithm and delayed ACKs add ~40 ms to each page.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!(%error, "could not set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, self.router)
+            .with_graceful_shutdown(stop)
+            .await
+    }
+}
+
+/// Every route: health check, Leptos pages and server functions, static
+/// files; CSRF refusal and security headers around all of them.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let https = state.public_url.scheme() == "https";
+    let mut router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(
+            state.public_url.clone(),
+            security::refuse_cross_origin,
+        ));
+    for (name, value) in security::common_headers(https) {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    router.layer(TraceLayer::new_for_http()).with_state(state)
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
