@@ -104,7 +104,10 @@ pub async fn execute(command: Command, config: &Config) -> Result<(), CliError> 
     db::migrate(&db).await?;
     match command {
         Command::Migrate => {
-            println!("The database at {} is up to date.", config.database.redacted());
+            println!(
+                "The database at {} is up to date.",
+                config.database.redacted()
+            );
             Ok(())
         }
         Command::Org {
@@ -140,9 +143,16 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> Result<(), C
             addr: config.bind_addr,
             source,
         })?;
-    let dashboard = config.public_url.join("admin").map(|u| u.to_string()).unwrap_or_default();
+    let dashboard = config
+        .public_url
+        .join("admin")
+        .map(|u| u.to_string())
+        .unwrap_or_default();
     tracing::info!(addr = %app.local_addr(), public_url = %config.public_url, "listening");
-    println!("Trellis is running: open {dashboard} (listening on {})", app.local_addr());
+    println!(
+        "Trellis is running: open {dashboard} (listening on {})",
+        app.local_addr()
+    );
     app.run_until_stopped().await.map_err(CliError::Serve)
 }
 

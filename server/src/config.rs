@@ -50,7 +50,9 @@ impl DatabaseUrl {
                 let (key, val) = pair.split_once('=').unwrap_or((pair, ""));
                 match key {
                     "mode" if ["ro", "rw", "rwc", "memory"].contains(&val) => {}
-                    "mode" => return Err(format!("mode must be ro, rw, rwc or memory, not “{val}”")),
+                    "mode" => {
+                        return Err(format!("mode must be ro, rw, rwc or memory, not “{val}”"));
+                    }
                     "cache" | "immutable" | "vfs" => {}
                     other => return Err(format!("unknown SQLite option “{other}”")),
                 }
@@ -115,14 +117,15 @@ impl Config {
     /// production, a map in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let read = |variable: &'static str| lookup(variable).filter(|v| !v.trim().is_empty());
-        let fail = |variable: &'static str, value: &str, problem: String, expected: &'static str| {
-            ConfigError {
-                variable,
-                value: value.to_owned(),
-                problem,
-                expected,
-            }
-        };
+        let fail =
+            |variable: &'static str, value: &str, problem: String, expected: &'static str| {
+                ConfigError {
+                    variable,
+                    value: value.to_owned(),
+                    problem,
+                    expected,
+                }
+            };
 
         let database_value = read("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
         let database = DatabaseUrl::parse(&database_value).map_err(|problem| {
@@ -201,7 +204,10 @@ impl Config {
 fn parse_public_url(value: &str) -> Result<Url, String> {
     let url = Url::parse(value.trim()).map_err(|e| format!("not a URL ({e})"))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("the scheme must be http or https, not {}", url.scheme()));
+        return Err(format!(
+            "the scheme must be http or https, not {}",
+            url.scheme()
+        ));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err("the URL names no host".into());
@@ -240,8 +246,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -292,7 +300,11 @@ mod tests {
         ];
         for (variable, value) in cases {
             let error = config(&[(variable, value)]).err();
-            assert_eq!(error.as_ref().map(|e| e.variable), Some(variable), "{variable}={value}");
+            assert_eq!(
+                error.as_ref().map(|e| e.variable),
+                Some(variable),
+                "{variable}={value}"
+            );
             let message = error.map(|e| e.to_string()).unwrap_or_default();
             assert!(message.starts_with(variable), "{message}");
             assert!(message.contains("Expected"), "{message}");
@@ -301,13 +313,19 @@ mod tests {
 
     #[test]
     fn postgres_urls_are_accepted_and_passwords_never_printed() {
-        let c = config(&[("DATABASE_URL", "postgres://trellis:s3cret@127.0.0.1:5432/trellis")])
-            .unwrap_or_else(|e| panic!("{e}"));
+        let c = config(&[(
+            "DATABASE_URL",
+            "postgres://trellis:s3cret@127.0.0.1:5432/trellis",
+        )])
+        .unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(c.database, DatabaseUrl::Postgres { .. }));
         assert!(!format!("{:?}", c.database).contains("s3cret"));
         let error = config(&[("DATABASE_URL", "postgres://trellis:s3cret@/")]).err();
         let message = error.map(|e| e.to_string()).unwrap_or_default();
-        assert!(message.contains("DATABASE_URL") && !message.contains("s3cret"), "{message}");
+        assert!(
+            message.contains("DATABASE_URL") && !message.contains("s3cret"),
+            "{message}"
+        );
     }
 
     #[test]

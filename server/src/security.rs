@@ -29,7 +29,10 @@ pub fn check_cross_origin(
     headers: &HeaderMap,
     public_url: &Url,
 ) -> Result<(), CrossOriginRefusal> {
-    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE) {
+    if matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    ) {
         return Ok(());
     }
     let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
@@ -95,7 +98,10 @@ pub async fn refuse_cross_origin(
 /// Headers every response carries (HTML pages add their CSP themselves).
 pub fn common_headers(https: bool) -> Vec<(header::HeaderName, HeaderValue)> {
     let mut headers = vec![
-        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
         (
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
@@ -140,13 +146,22 @@ mod tests {
 
     #[test]
     fn safe_methods_always_pass() {
-        assert_eq!(check(Method::GET, &[("sec-fetch-site", "cross-site")]), Ok(()));
-        assert_eq!(check(Method::HEAD, &[("origin", "https://evil.example")]), Ok(()));
+        assert_eq!(
+            check(Method::GET, &[("sec-fetch-site", "cross-site")]),
+            Ok(())
+        );
+        assert_eq!(
+            check(Method::HEAD, &[("origin", "https://evil.example")]),
+            Ok(())
+        );
     }
 
     #[test]
     fn fetch_metadata_decides_when_present() {
-        assert_eq!(check(Method::POST, &[("sec-fetch-site", "same-origin")]), Ok(()));
+        assert_eq!(
+            check(Method::POST, &[("sec-fetch-site", "same-origin")]),
+            Ok(())
+        );
         assert_eq!(check(Method::POST, &[("sec-fetch-site", "none")]), Ok(()));
         assert_eq!(
             check(Method::POST, &[("sec-fetch-site", "cross-site")]),
@@ -161,8 +176,14 @@ mod tests {
 
     #[test]
     fn origin_decides_without_fetch_metadata() {
-        assert_eq!(check(Method::POST, &[("origin", "http://localhost:3000")]), Ok(()));
-        assert_eq!(check(Method::POST, &[("origin", "http://acme.localhost:3000")]), Ok(()));
+        assert_eq!(
+            check(Method::POST, &[("origin", "http://localhost:3000")]),
+            Ok(())
+        );
+        assert_eq!(
+            check(Method::POST, &[("origin", "http://acme.localhost:3000")]),
+            Ok(())
+        );
         assert_eq!(
             check(Method::POST, &[("origin", "http://localhost:3001")]),
             Err(CrossOriginRefusal::ForeignOrigin)
@@ -178,7 +199,10 @@ mod tests {
         assert_eq!(
             check(
                 Method::POST,
-                &[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]
+                &[
+                    ("origin", "http://127.0.0.1:3000"),
+                    ("host", "127.0.0.1:3000")
+                ]
             ),
             Ok(())
         );

@@ -54,7 +54,10 @@ impl Application {
         self.run_until(shutdown_signal()).await
     }
 
-    pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         // Leptos streams responses in several writes; without TCP_NODELAY,
         // Nagle's algorithm and delayed ACKs add ~40 ms to each page.
         let listener = self.listener.tap_io(|tcp| {

@@ -25,7 +25,7 @@ pub struct InstanceOverview {
 }
 
 /// The organizations on this Trellis instance, read from the database.
-#[server(endpoint = "instance_overview")]
+#[server(endpoint = "get_instance_overview")]
 pub async fn get_instance_overview() -> Result<InstanceOverview, AppError> {
     use crate::ssr::{services::organizations, with_state};
     with_state(|state| async move { organizations::overview(&state).await }).await

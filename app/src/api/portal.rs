@@ -10,7 +10,7 @@ pub struct PortalHome {
 }
 
 /// The landing page of an organization's candidate portal.
-#[server(endpoint = "portal_home")]
+#[server(endpoint = "get_portal_home")]
 pub async fn get_portal_home(subdomain: String) -> Result<PortalHome, AppError> {
     use crate::ssr::{services::portal, with_state};
     with_state(|state| async move { portal::home(&state, &subdomain).await }).await

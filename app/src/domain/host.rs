@@ -38,9 +38,18 @@ mod tests {
 
     #[test]
     fn finds_the_label_in_front_of_the_public_host() {
-        assert_eq!(portal_subdomain_of("acme.localhost:3000", "localhost"), Some("acme".into()));
-        assert_eq!(portal_subdomain_of("ACME.Example.com", "example.com:443"), Some("acme".into()));
-        assert_eq!(portal_subdomain_of("acme.example.com.", "example.com"), Some("acme".into()));
+        assert_eq!(
+            portal_subdomain_of("acme.localhost:3000", "localhost"),
+            Some("acme".into())
+        );
+        assert_eq!(
+            portal_subdomain_of("ACME.Example.com", "example.com:443"),
+            Some("acme".into())
+        );
+        assert_eq!(
+            portal_subdomain_of("acme.example.com.", "example.com"),
+            Some("acme".into())
+        );
     }
 
     #[test]

@@ -116,7 +116,10 @@ mod tests {
     #[test]
     fn accepts_ordinary_names() {
         for name in ["acme", "acme-robotics", "a1b", "123", &"a".repeat(63)] {
-            assert_eq!(Subdomain::parse(name).map(|s| s.to_string()).ok(), Some(name.to_string()));
+            assert_eq!(
+                Subdomain::parse(name).map(|s| s.to_string()).ok(),
+                Some(name.to_string())
+            );
         }
     }
 
@@ -124,13 +127,28 @@ mod tests {
     fn each_rule_has_its_own_error() {
         assert_eq!(Subdomain::parse("ab"), Err(SubdomainError::TooShort));
         assert_eq!(Subdomain::parse(""), Err(SubdomainError::TooShort));
-        assert_eq!(Subdomain::parse(&"a".repeat(64)), Err(SubdomainError::TooLong));
-        assert_eq!(Subdomain::parse("Acme"), Err(SubdomainError::InvalidCharacter('A')));
-        assert_eq!(Subdomain::parse("ac_me"), Err(SubdomainError::InvalidCharacter('_')));
-        assert_eq!(Subdomain::parse("acmé"), Err(SubdomainError::InvalidCharacter('é')));
+        assert_eq!(
+            Subdomain::parse(&"a".repeat(64)),
+            Err(SubdomainError::TooLong)
+        );
+        assert_eq!(
+            Subdomain::parse("Acme"),
+            Err(SubdomainError::InvalidCharacter('A'))
+        );
+        assert_eq!(
+            Subdomain::parse("ac_me"),
+            Err(SubdomainError::InvalidCharacter('_'))
+        );
+        assert_eq!(
+            Subdomain::parse("acmé"),
+            Err(SubdomainError::InvalidCharacter('é'))
+        );
         assert_eq!(Subdomain::parse("-acme"), Err(SubdomainError::EdgeHyphen));
         assert_eq!(Subdomain::parse("acme-"), Err(SubdomainError::EdgeHyphen));
-        assert_eq!(Subdomain::parse("xn--80ak6aa92e"), Err(SubdomainError::Punycode));
+        assert_eq!(
+            Subdomain::parse("xn--80ak6aa92e"),
+            Err(SubdomainError::Punycode)
+        );
         assert_eq!(
             Subdomain::parse("admin"),
             Err(SubdomainError::Reserved("admin".into()))

@@ -58,16 +58,13 @@ pub fn content_security_policy(nonce: &str, live_reload: bool) -> String {
 /// Adds the per-response headers of an HTML page (its CSP carries this
 /// render's nonce); headers common to every response are added by the router.
 pub fn set_security_headers() {
-    let (Some(response), Some(nonce)) = (
-        use_context::<ResponseOptions>(),
-        leptos::nonce::use_nonce(),
-    ) else {
+    let (Some(response), Some(nonce)) =
+        (use_context::<ResponseOptions>(), leptos::nonce::use_nonce())
+    else {
         return;
     };
     let live_reload = std::env::var_os("LEPTOS_WATCH").is_some();
-    if let Ok(value) =
-        http::HeaderValue::from_str(&content_security_policy(&nonce, live_reload))
-    {
+    if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(&nonce, live_reload)) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

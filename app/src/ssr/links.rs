@@ -6,7 +6,10 @@ use url::Url;
 /// `https://acme.example.com/` when the public host can carry subdomains.
 pub fn portal_subdomain_url(public_url: &Url, subdomain: &str) -> Option<String> {
     let host = public_url.host_str()?;
-    if public_url.host().is_none_or(|h| !matches!(h, url::Host::Domain(_))) {
+    if public_url
+        .host()
+        .is_none_or(|h| !matches!(h, url::Host::Domain(_)))
+    {
         return None;
     }
     let mut url = public_url.clone();
@@ -29,7 +32,8 @@ mod tests {
     use super::*;
 
     fn url(s: &str) -> Url {
-        Url::parse(s).unwrap_or_else(|_| Url::parse("http://invalid").unwrap_or_else(|_| unreachable!()))
+        Url::parse(s)
+            .unwrap_or_else(|_| Url::parse("http://invalid").unwrap_or_else(|_| unreachable!()))
     }
 
     #[test]
@@ -39,13 +43,19 @@ mod tests {
             portal_subdomain_url(&public, "acme").as_deref(),
             Some("http://acme.localhost:3000/")
         );
-        assert_eq!(portal_path_url(&public, "acme"), "http://localhost:3000/p/acme");
+        assert_eq!(
+            portal_path_url(&public, "acme"),
+            "http://localhost:3000/p/acme"
+        );
     }
 
     #[test]
     fn ip_hosts_have_no_subdomain_form() {
         let public = url("http://127.0.0.1:3000");
         assert_eq!(portal_subdomain_url(&public, "acme"), None);
-        assert_eq!(portal_path_url(&public, "acme"), "http://127.0.0.1:3000/p/acme");
+        assert_eq!(
+            portal_path_url(&public, "acme"),
+            "http://127.0.0.1:3000/p/acme"
+        );
     }
 }

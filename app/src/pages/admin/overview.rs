@@ -1,6 +1,8 @@
 use crate::api::organizations::{InstanceOverview, OrganizationSummary, get_instance_overview};
 use crate::components::{
-    copy_button::CopyButton, error_panel::ErrorPanel, page_header::PageHeader,
+    copy_button::CopyButton,
+    error_panel::ErrorPanel,
+    page_header::PageHeader,
     time::{format_date, format_utc},
 };
 use leptos::prelude::*;
@@ -78,7 +80,10 @@ fn Organizations(overview: InstanceOverview) -> impl IntoView {
 
 #[component]
 fn OrganizationRow(org: OrganizationSummary) -> impl IntoView {
-    let link = org.portal_url.clone().unwrap_or_else(|| org.portal_path_url.clone());
+    let link = org
+        .portal_url
+        .clone()
+        .unwrap_or_else(|| org.portal_path_url.clone());
     let copy_label = format!("Copy the portal link of {}", org.name);
     view! {
         <tr>

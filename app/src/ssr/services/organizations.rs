@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn names_are_trimmed_and_bounded() {
         assert_eq!(parse_name("  Acme  ").ok().as_deref(), Some("Acme"));
-        assert_eq!(parse_name("   ").map_err(|e| e.field().map(str::to_owned)), Err(Some("name".into())));
+        assert_eq!(
+            parse_name("   ").map_err(|e| e.field().map(str::to_owned)),
+            Err(Some("name".into()))
+        );
         assert!(parse_name(&"x".repeat(NAME_MAX_CHARS)).is_ok());
         assert!(parse_name(&"x".repeat(NAME_MAX_CHARS + 1)).is_err());
         assert!(parse_name("Acme\nRobotics").is_err());

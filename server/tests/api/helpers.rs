@@ -1,0 +1,165 @@
+use app::ssr::services::organizations;
+use reqwest::{Client, Response, redirect::Policy};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use server::{
+    config::{Config, DatabaseUrl, LogFormat},
+    db,
+    startup::Application,
+};
+use std::sync::Once;
+use tempfile::TempDir;
+use url::Url;
+
+pub const PUBLIC_URL: &str = "http://localhost:3000";
+
+/// A fresh, empty database for one test: a temporary SQLite file, or a new
+/// PostgreSQL database next to TRELLIS_TEST_DATABASE_URL.
+pub struct TestDatabase {
+    pub url: DatabaseUrl,
+    // Keeps the SQLite file's folder alive for the test's duration.
+    _dir: TempDir,
+}
+
+impl TestDatabase {
+    pub async fn fresh() -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let url = match std::env::var("TRELLIS_TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.trim().is_empty() => fresh_postgres(&admin_url).await,
+            _ => format!("sqlite://{}/trellis.db?mode=rwc", dir.path().display()),
+        };
+        Self {
+            url: DatabaseUrl::parse(&url).expect("a valid test database URL"),
+            _dir: dir,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.url, DatabaseUrl::Postgres { .. })
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        if self.is_postgres() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    }
+}
+
+async fn fresh_postgres(admin_url: &str) -> String {
+    let name = format!("trellis_t_{:016x}", rand::random::<u64>());
+    let admin = Database::connect(admin_url)
+        .await
+        .expect("connect to TRELLIS_TEST_DATABASE_URL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await
+        .expect("create a test database");
+    admin.close().await.ok();
+    let mut url = Url::parse(admin_url).expect("TRELLIS_TEST_DATABASE_URL is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`
+    pub address: String,
+    pub port: u16,
+    pub db: DatabaseConnection,
+    pub database: TestDatabase,
+    pub client: Client,
+}
+
+fn init_test_logs() {
+    static LOGS: Once = Once::new();
+    LOGS.call_once(|| {
+        if std::env::var_os("TEST_LOG").is_some() {
+            server::telemetry::init(LogFormat::Text);
+        }
+    });
+}
+
+pub fn test_config(database: &TestDatabase) -> Config {
+    Config {
+        database: database.url.clone(),
+        public_url: Url::parse(PUBLIC_URL).expect("public URL"),
+        bind_addr: "127.0.0.1:0".parse().expect("bind address"),
+        site_root: std::env::temp_dir(),
+        demo: false,
+        log_format: LogFormat::Text,
+    }
+}
+
+/// Starts the application on a random port over a fresh, migrated database.
+pub async fn spawn_app() -> TestApp {
+    init_test_logs();
+    let database = TestDatabase::fresh().await;
+    let config = test_config(&database);
+    let db = db::connect(&database.url)
+        .await
+        .expect("open the test database");
+    db::migrate(&db).await.expect("migrate the test database");
+    let application = Application::build(&config, db.clone())
+        .await
+        .expect("build the application");
+    let port = application.local_addr().port();
+    tokio::spawn(application.run_until(std::future::pending()));
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        db,
+        database,
+        client: Client::builder()
+            .redirect(Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("HTTP client"),
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("GET request")
+    }
+
+    /// GET `path` as if the browser had asked for `host` (a portal subdomain).
+    pub async fn get_with_host(&self, path: &str, host: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .header(reqwest::header::HOST, host)
+            .send()
+            .await
+            .expect("GET request")
+    }
+
+    /// Calls a server function the way a hydrated page does (form-encoded POST).
+    pub async fn call(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Response {
+        let mut request = self
+            .client
+            .post(format!("{}/api/{endpoint}", self.address))
+            .form(form);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("POST request")
+    }
+
+    pub async fn create_org(&self, slug: &str, name: &str) {
+        organizations::create(&self.db, slug, name)
+            .await
+            .expect("create an organization");
+    }
+}
+
+pub async fn text(response: Response) -> String {
+    response.text().await.expect("response body")
+}

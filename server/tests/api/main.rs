@@ -1,0 +1,11 @@
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a failed step should fail the test, loudly
+//! Integration tests: the real router on a random port over a fresh database
+//! (SQLite, or PostgreSQL when TRELLIS_TEST_DATABASE_URL is set).
+
+mod cli;
+mod health;
+mod helpers;
+mod migrations;
+mod pages;
+mod security;
+mod server_fns;

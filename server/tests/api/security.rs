@@ -1,0 +1,85 @@
+use crate::helpers::{spawn_app, text};
+
+fn nonce_of(csp: &str) -> String {
+    csp.split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn html_pages_carry_a_fresh_nonce_based_csp() {
+    let app = spawn_app().await;
+    let first = app.get("/admin").await;
+    let csp = first.headers()["content-security-policy"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    for directive in [
+        "'strict-dynamic'",
+        "'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ] {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"));
+    let nonce = nonce_of(&csp);
+    assert!(nonce.len() >= 22, "a nonce of at least 128 bits: {nonce}");
+    let html = text(first).await;
+    assert!(html.contains(&format!(r#"<script type="module" nonce="{nonce}">"#)));
+    assert!(
+        !html.contains("<script>"),
+        "every inline script carries the nonce"
+    );
+
+    let second = app.get("/admin").await;
+    let again = nonce_of(
+        second.headers()["content-security-policy"]
+            .to_str()
+            .unwrap_or_default(),
+    );
+    assert_ne!(nonce, again);
+}
+
+#[tokio::test]
+async fn every_response_carries_the_common_security_headers() {
+    let app = spawn_app().await;
+    for path in ["/healthz", "/admin", "/nope"] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(
+            headers["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        // Plain HTTP: no HSTS.
+        assert!(headers.get("strict-transport-security").is_none(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn cross_origin_posts_to_server_functions_are_refused() {
+    let app = spawn_app().await;
+    for headers in [
+        [("sec-fetch-site", "cross-site")],
+        [("sec-fetch-site", "same-site")],
+        [("origin", "https://evil.example")],
+        [("origin", "http://localhost:4000")],
+    ] {
+        let response = app.call("get_instance_overview", &[], &headers).await;
+        assert_eq!(response.status(), 403, "{headers:?}");
+    }
+    for headers in [
+        [("sec-fetch-site", "same-origin")],
+        [("origin", "http://localhost:3000")],
+        [("origin", "http://acme.localhost:3000")],
+    ] {
+        let response = app.call("get_instance_overview", &[], &headers).await;
+        assert_eq!(response.status(), 200, "{headers:?}");
+    }
+}
