@@ -53,7 +53,7 @@ test-rust: ## Unit and integration tests on SQLite, and on PostgreSQL when TRELL
 	env -u TRELLIS_TEST_DATABASE_URL RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo test --locked -p app -p server -p migrations --features app/ssr
 	@if [ -n "$${TRELLIS_TEST_DATABASE_URL:-}" ]; then \
 	  echo "--- integration tests on PostgreSQL"; \
-	  RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo test --locked -p server --test api; \
+	  RUSTFLAGS="$(TEST_RUSTFLAGS)" cargo test --locked -p app -p server -p migrations --features app/ssr --test api; \
 	else echo "--- TRELLIS_TEST_DATABASE_URL is not set: PostgreSQL run skipped (.ci/run sets it)"; fi
 
 build: tools ## cargo leptos build (debug): target/debug/trellis and target/site

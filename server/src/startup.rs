@@ -8,7 +8,11 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use std::{future::Future, net::SocketAddr};
 use tokio::net::TcpListener;
-use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
+use tower_http::{
+    set_header::SetResponseHeaderLayer,
+    trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
 
 /// A bound, ready-to-run server. `build` binds (port 0 picks a free port, as
 /// the tests do); `run_until_stopped` serves until SIGINT/SIGTERM.
@@ -88,7 +92,12 @@ pub fn router(state: AppState) -> Router {
     for (name, value) in security::common_headers(https) {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
-    router.layer(TraceLayer::new_for_http()).with_state(state)
+    // One structured line per request: method, path, status and latency.
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+        .on_request(())
+        .on_response(DefaultOnResponse::new().level(Level::INFO));
+    router.layer(trace).with_state(state)
 }
 
 async fn shutdown_signal() {
