@@ -1,6 +1,6 @@
 use crate::components::hydration::{current_portal_subdomain, mark_document_hydrated};
 use crate::pages::{
-    admin::{AdminLayout, IntegrationsPage, JobsPage, OverviewPage, SettingsPage},
+    admin::{AdminLayout, INTEGRATIONS, JOBS, OverviewPage, PlannedPage, SETTINGS},
     landing::LandingPage,
     not_found::NotFoundPage,
     portal::{PortalByPath, PortalHome},
@@ -59,9 +59,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=root ssr=SsrMode::Async />
                 <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage />
-                    <Route path=path!("jobs") view=JobsPage />
-                    <Route path=path!("settings") view=SettingsPage />
-                    <Route path=path!("integrations") view=IntegrationsPage />
+                    <Route path=path!("jobs") view=|| view! { <PlannedPage section=&JOBS /> } />
+                    <Route path=path!("settings") view=|| view! { <PlannedPage section=&SETTINGS /> } />
+                    <Route
+                        path=path!("integrations")
+                        view=|| view! { <PlannedPage section=&INTEGRATIONS /> }
+                    />
                 </ParentRoute>
                 <Route path=path!("/p/:subdomain") view=PortalByPath ssr=SsrMode::Async />
             </Routes>

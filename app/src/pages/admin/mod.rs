@@ -6,4 +6,4 @@ mod planned;
 
 pub use layout::AdminLayout;
 pub use overview::OverviewPage;
-pub use planned::{IntegrationsPage, JobsPage, SettingsPage};
+pub use planned::{INTEGRATIONS, JOBS, PlannedPage, SETTINGS};

@@ -4,50 +4,55 @@
 use crate::components::page_header::{NotYetAvailable, PageHeader};
 use leptos::prelude::*;
 
-#[component]
-pub fn JobsPage() -> impl IntoView {
-    view! {
-        <PageHeader title="Jobs" description="Every Greenhouse job, and the ones with a candidate portal." />
-        <NotYetAvailable
-            heading="No jobs to show yet"
-            summary="Jobs appear here once Greenhouse is connected and synced. Connecting Greenhouse is not available in this version."
-            plans=&[
-                "ATS tab: every Greenhouse job with its department, office, status and active candidates.",
-                "Search and filter by status, department and office.",
-                "Activate a job to give its candidates a portal; the Active tab lists those jobs.",
-            ]
-        />
-    }
+/// What a section will offer, in the words its page uses.
+pub struct PlannedSection {
+    pub title: &'static str,
+    pub description: &'static str,
+    pub heading: &'static str,
+    pub summary: &'static str,
+    pub plans: &'static [&'static str],
 }
 
-#[component]
-pub fn SettingsPage() -> impl IntoView {
-    view! {
-        <PageHeader title="Settings" description="How your candidate portal looks and where it lives." />
-        <NotYetAvailable
-            heading="Portal settings are not available yet"
-            summary="Today each organization's portal lives at the subdomain equal to its slug, with Trellis's default look."
-            plans=&[
-                "Choose the portal subdomain and display name.",
-                "Upload a logo and a cover image.",
-                "Pick a brand colour, with a contrast check and a live preview.",
-            ]
-        />
-    }
-}
+pub const JOBS: PlannedSection = PlannedSection {
+    title: "Jobs",
+    description: "Every Greenhouse job, and the ones with a candidate portal.",
+    heading: "No jobs to show yet",
+    summary: "Jobs appear here once Greenhouse is connected and synced. Connecting Greenhouse is not available in this version.",
+    plans: &[
+        "ATS tab: every Greenhouse job with its department, office, status and active candidates.",
+        "Search and filter by status, department and office.",
+        "Activate a job to give its candidates a portal; the Active tab lists those jobs.",
+    ],
+};
+
+pub const SETTINGS: PlannedSection = PlannedSection {
+    title: "Settings",
+    description: "How your candidate portal looks and where it lives.",
+    heading: "Portal settings are not available yet",
+    summary: "Today each organization's portal lives at the subdomain equal to its slug, with Trellis's default look.",
+    plans: &[
+        "Choose the portal subdomain and display name.",
+        "Upload a logo and a cover image.",
+        "Pick a brand colour, with a contrast check and a live preview.",
+    ],
+};
+
+pub const INTEGRATIONS: PlannedSection = PlannedSection {
+    title: "Integrations",
+    description: "The connection to Greenhouse Recruiting.",
+    heading: "Greenhouse is not connected",
+    summary: "Connecting Greenhouse is not available in this version, so no data is synced yet.",
+    plans: &[
+        "Connect with Harvest v3 credentials (client id, secret and user id) or a legacy v1 API key.",
+        "Test the connection and see which permissions are missing.",
+        "Watch each sync's progress live and read the history of past runs.",
+    ],
+};
 
 #[component]
-pub fn IntegrationsPage() -> impl IntoView {
+pub fn PlannedPage(section: &'static PlannedSection) -> impl IntoView {
     view! {
-        <PageHeader title="Integrations" description="The connection to Greenhouse Recruiting." />
-        <NotYetAvailable
-            heading="Greenhouse is not connected"
-            summary="Connecting Greenhouse is not available in this version, so no data is synced yet."
-            plans=&[
-                "Connect with Harvest v3 credentials (client id, secret and user id) or a legacy v1 API key.",
-                "Test the connection and see which permissions are missing.",
-                "Watch each sync's progress live and read the history of past runs.",
-            ]
-        />
+        <PageHeader title=section.title description=section.description />
+        <NotYetAvailable heading=section.heading summary=section.summary plans=section.plans />
     }
 }

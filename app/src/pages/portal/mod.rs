@@ -3,6 +3,7 @@
 use crate::api::portal::{PortalHome as PortalHomeData, get_portal_home};
 use crate::components::error_panel::ErrorPanel;
 use crate::error::AppError;
+use crate::pages::not_found::MessagePage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -62,12 +63,8 @@ fn PortalWelcome(home: PortalHomeData) -> impl IntoView {
 #[component]
 fn PortalNotFound() -> impl IntoView {
     view! {
-        <Title text="Portal not found" />
-        <main id="main" class="centered-page">
-            <div class="card narrow">
-                <h1>"Portal not found"</h1>
-                <p>"No candidate portal lives at this address. Check the link in the email from your recruiter."</p>
-            </div>
-        </main>
+        <MessagePage title="Portal not found">
+            <p>"No candidate portal lives at this address. Check the link in the email from your recruiter."</p>
+        </MessagePage>
     }
 }
