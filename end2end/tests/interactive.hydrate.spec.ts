@@ -1,8 +1,18 @@
 // What only works once the wasm bundle has hydrated the page.
 import { test, expect, expectAccessible, waitForHydration } from "./fixtures";
-import { trellis } from "./env";
+import { e2e, trellis } from "./env";
 
-export const pages = ["/", "/admin", "/admin/jobs", "/admin/settings", "/admin/integrations", "/p/globex"];
+// The portal at a subdomain hydrates from the host the server saw (it names
+// the organization in a <meta>), so the browser renders the same page.
+const pages = [
+  "/",
+  "/admin",
+  "/admin/jobs",
+  "/admin/settings",
+  "/admin/integrations",
+  "/p/globex",
+  `http://globex.localhost:${e2e.port}/`,
+];
 
 test("every page hydrates without console errors or CSP violations", async ({ page, problems }) => {
   for (const url of pages) {
@@ -11,6 +21,12 @@ test("every page hydrates without console errors or CSP violations", async ({ pa
   }
   expect(problems.console).toEqual([]);
   expect(problems.csp).toEqual([]);
+});
+
+test("a portal at a subdomain stays the portal once hydrated", async ({ page }) => {
+  await page.goto(`http://globex.localhost:${e2e.port}/`);
+  await waitForHydration(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your application at Globex Corporation");
 });
 
 test("404 pages hydrate too, and only the 404 itself is logged", async ({ page, problems }) => {
