@@ -131,9 +131,7 @@ impl Config {
         let database = DatabaseUrl::parse(&database_value).map_err(|problem| {
             fail(
                 "DATABASE_URL",
-                &DatabaseUrl::parse(&database_value)
-                    .map(|d| d.redacted())
-                    .unwrap_or_else(|_| redact_password(&database_value)),
+                &redact_password(&database_value),
                 problem,
                 "sqlite://PATH?mode=rwc or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
             )

@@ -20,7 +20,6 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     local_addr: SocketAddr,
-    state: AppState,
 }
 
 impl Application {
@@ -39,19 +38,14 @@ impl Application {
             public_url: config.public_url.clone(),
         };
         Ok(Self {
-            router: router(state.clone()),
+            router: router(state),
             listener,
             local_addr,
-            state,
         })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
-    }
-
-    pub fn state(&self) -> &AppState {
-        &self.state
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {

@@ -77,17 +77,6 @@ fn taken_slug(slug: &Subdomain) -> AppError {
     )
 }
 
-pub async fn find_by_slug(
-    db: &impl ConnectionTrait,
-    slug: &str,
-) -> Result<organization::Model, AppError> {
-    Organization::find()
-        .filter(organization::Column::Slug.eq(slug))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("Organization “{slug}”")))
-}
-
 pub async fn find_by_subdomain(
     db: &impl ConnectionTrait,
     subdomain: &str,
