@@ -4,12 +4,18 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_organizations;
+mod m20261128_000002_create_greenhouse_mirror;
+mod m20261128_000003_create_sync_state;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_create_organizations::Migration)]
+        vec![
+            Box::new(m20261128_000001_create_organizations::Migration),
+            Box::new(m20261128_000002_create_greenhouse_mirror::Migration),
+            Box::new(m20261128_000003_create_sync_state::Migration),
+        ]
     }
 }

@@ -1,6 +1,12 @@
 //! The `trellis` command line: `serve` (the default), `migrate`, `org create`.
 
 use crate::{
+    commands::{self, CommandError, greenhouse::ConnectArgs},
+    demo,
+    harvest::{Credentials, Secret},
+    sync::scheduler::Scheduler,
+};
+use crate::{
     config::{Config, ConfigError},
     db::{self, DbSetupError},
     startup::Application,
@@ -26,6 +32,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum Command {
     /// Serve the recruiter dashboard and the candidate portals (the default).
     Serve,
@@ -35,6 +42,90 @@ pub enum Command {
     Org {
         #[command(subcommand)]
         command: OrgCommand,
+    },
+    /// Connect an organization to Greenhouse.
+    Greenhouse {
+        #[command(subcommand)]
+        command: GreenhouseCommand,
+    },
+    /// Sync an organization's Greenhouse data now (incremental unless --full),
+    /// or show its sync status.
+    #[command(args_conflicts_with_subcommands = true)]
+    Sync {
+        #[command(subcommand)]
+        command: Option<SyncCommand>,
+        /// The organization's slug.
+        #[arg(long)]
+        org: Option<String>,
+        /// Read everything and delete what Greenhouse no longer has.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Run the built-in Greenhouse simulator (Harvest v3 and v1) on loopback.
+    Simulator {
+        #[arg(long, default_value_t = 4010)]
+        port: u16,
+        /// small (≈60 candidates), medium (≈2,000) or large (≈50,000).
+        #[arg(long, default_value = "medium")]
+        size: crate::simulator::Size,
+        /// The dataset is a pure function of size and seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Requests allowed per rate-limit window (unlimited when absent).
+        #[arg(long)]
+        rate_limit: Option<u32>,
+        /// The rate-limit window in seconds.
+        #[arg(long, default_value_t = 10)]
+        rate_window: u64,
+        /// Share of list requests that fail (5xx or a dropped connection), 0–1.
+        #[arg(long, default_value_t = 0.0)]
+        fault_rate: f64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GreenhouseCommand {
+    /// Test Greenhouse credentials, then store them (encrypted) for an organization.
+    #[command(group(clap::ArgGroup::new("version").required(true).args(["v3", "v1"])))]
+    Connect {
+        #[arg(long)]
+        org: String,
+        /// Harvest v3: OAuth client credentials (the default for live accounts).
+        #[arg(long, requires_all = ["client_id", "client_secret"], conflicts_with = "api_key")]
+        v3: bool,
+        /// Harvest v1: a legacy Basic-auth API key.
+        #[arg(long, requires = "api_key")]
+        v1: bool,
+        #[arg(long)]
+        client_id: Option<String>,
+        #[arg(long)]
+        client_secret: Option<String>,
+        /// The numeric id of the Greenhouse user (a Site Admin) the token acts as.
+        #[arg(long)]
+        user_id: Option<i64>,
+        #[arg(long)]
+        api_key: Option<String>,
+        /// The API host root; `/v3/…` or `/v1/…` is appended.
+        #[arg(long, default_value = crate::harvest::DEFAULT_BASE_URL)]
+        base_url: url::Url,
+        /// The v3 OAuth token endpoint.
+        #[arg(long, default_value = crate::harvest::DEFAULT_TOKEN_URL)]
+        token_url: url::Url,
+        /// The secret key Greenhouse signs webhooks with (generated when absent).
+        #[arg(long)]
+        webhook_secret: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Rows held per resource, the last run and the connection's state.
+    Status {
+        #[arg(long)]
+        org: String,
+        /// Print JSON (`resources` keyed by Harvest v3 resource names).
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -66,13 +157,22 @@ pub enum CliError {
     },
     #[error("the server stopped with an error: {0}")]
     Serve(std::io::Error),
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Demo(#[from] demo::DemoError),
 }
 
 impl CliError {
     fn exit_code(&self) -> ExitCode {
         match self {
             // As with bad command-line usage.
-            Self::Config(_) | Self::App(AppError::Invalid { .. }) => ExitCode::from(2),
+            Self::Config(_) | Self::App(AppError::Invalid { .. }) | Self::Usage(_) => {
+                ExitCode::from(2)
+            }
+            Self::Command(error) if error.is_usage() => ExitCode::from(2),
             _ => ExitCode::FAILURE,
         }
     }
@@ -81,6 +181,7 @@ impl CliError {
 /// Parses arguments and the environment, runs the command, and turns every
 /// failure into a one-line message on stderr and a non-zero exit code.
 pub async fn run() -> ExitCode {
+    crate::harvest::transport::install_crypto_provider();
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
     let result = match Config::from_env() {
@@ -100,6 +201,34 @@ pub async fn run() -> ExitCode {
 }
 
 pub async fn execute(command: Command, config: &Config) -> Result<(), CliError> {
+    if let Command::Simulator {
+        port,
+        size,
+        seed,
+        rate_limit,
+        rate_window,
+        fault_rate,
+    } = command
+    {
+        if !(0.0..=1.0).contains(&fault_rate) {
+            return Err(CliError::Usage(
+                "--fault-rate must be between 0 and 1".to_owned(),
+            ));
+        }
+        return commands::simulator::run(commands::simulator::SimulatorArgs {
+            port,
+            size,
+            seed,
+            rate_limit,
+            rate_window: std::time::Duration::from_secs(rate_window.max(1)),
+            fault_rate,
+        })
+        .await
+        .map_err(|source| CliError::Bind {
+            addr: std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+            source,
+        });
+    }
     let db = db::connect(&config.database).await?;
     db::migrate(&db).await?;
     match command {
@@ -122,14 +251,74 @@ pub async fn execute(command: Command, config: &Config) -> Result<(), CliError> 
             }
             Ok(())
         }
+        Command::Greenhouse {
+            command:
+                GreenhouseCommand::Connect {
+                    org,
+                    v3,
+                    v1: _,
+                    client_id,
+                    client_secret,
+                    user_id,
+                    api_key,
+                    base_url,
+                    token_url,
+                    webhook_secret,
+                },
+        } => {
+            let credentials = match (v3, client_id, client_secret, api_key) {
+                (true, Some(client_id), Some(client_secret), _) => Credentials::V3 {
+                    client_id,
+                    client_secret: Secret::new(client_secret),
+                    user_id,
+                    token_url,
+                },
+                (false, _, _, Some(api_key)) => Credentials::V1 {
+                    api_key: Secret::new(api_key),
+                },
+                _ => {
+                    return Err(CliError::Usage(
+                        "give --v3 --client-id --client-secret [--user-id], or --v1 --api-key"
+                            .to_owned(),
+                    ));
+                }
+            };
+            let master_key = master_key(config)?;
+            let args = ConnectArgs {
+                org,
+                credentials,
+                base_url,
+                webhook_secret,
+            };
+            Ok(commands::greenhouse::connect(&db, &master_key, &config.public_url, args).await?)
+        }
+        Command::Sync {
+            command: Some(SyncCommand::Status { org, json }),
+            ..
+        } => Ok(commands::sync::show_status(&db, &org, json).await?),
+        Command::Sync {
+            command: None,
+            org,
+            full,
+        } => {
+            let org = org.ok_or_else(|| {
+                CliError::Usage("give --org <slug> (or `sync status --org <slug>`)".to_owned())
+            })?;
+            let master_key = master_key(config)?;
+            Ok(commands::sync::run_once(&db, &master_key, &org, full).await?)
+        }
+        Command::Simulator { .. } => Ok(()),
         Command::Serve => serve(config, db).await,
     }
 }
 
+/// The master key for commands that read or store Greenhouse secrets; a
+/// missing or unusable key is a configuration error naming its variable.
+fn master_key(config: &Config) -> Result<crate::secrets::MasterKey, CliError> {
+    Ok(config.master_key.resolve()?)
+}
+
 async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> Result<(), CliError> {
-    if config.demo {
-        seed_demo(&db).await?;
-    }
     let bundle = config.site_root.join("pkg").join("trellis.wasm");
     if !bundle.exists() {
         tracing::warn!(
@@ -137,12 +326,29 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> Result<(), C
             "the browser bundle is missing (run `cargo leptos build`): pages render but will not become interactive"
         );
     }
-    let app = Application::build(config, db)
+    // A key problem is a configuration error, reported before anything starts.
+    master_key(config)?;
+    let app = Application::build(config, db.clone())
         .await
         .map_err(|source| CliError::Bind {
             addr: config.bind_addr,
             source,
         })?;
+    // Kept alive for as long as the server runs.
+    let _demo_simulator = if config.demo {
+        Some(demo::start(&db, &app.master_key()).await?)
+    } else {
+        None
+    };
+    let scheduler = Scheduler {
+        db,
+        master_key: app.master_key(),
+        requests: app.sync_requests(),
+        interval: config.sync_interval,
+        full_interval: config.full_sync_interval,
+        holder: crate::sync::lease::holder_name(),
+    };
+    tokio::spawn(scheduler.run(std::future::pending()));
     let dashboard = config
         .public_url
         .join("admin")
@@ -154,17 +360,4 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> Result<(), C
         app.local_addr()
     );
     app.run_until_stopped().await.map_err(CliError::Serve)
-}
-
-pub const DEMO_SLUG: &str = "demo";
-pub const DEMO_NAME: &str = "Acme Robotics (demo)";
-
-/// Demo mode: make sure the demo organization exists.
-async fn seed_demo(db: &sea_orm::DatabaseConnection) -> Result<(), CliError> {
-    match organizations::create(db, DEMO_SLUG, DEMO_NAME).await {
-        Ok(_) => tracing::info!(slug = DEMO_SLUG, "created the demo organization"),
-        Err(AppError::Conflict { .. }) => {}
-        Err(error) => return Err(error.into()),
-    }
-    Ok(())
 }

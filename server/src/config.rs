@@ -2,12 +2,25 @@
 //! start-up: an invalid value stops the program with a message that names the
 //! variable and the form it expects.
 
-use std::{fmt, net::SocketAddr, path::PathBuf};
+use crate::secrets::{self, MasterKey};
+use std::{fmt, net::SocketAddr, path::PathBuf, sync::Once, time::Duration};
 use url::Url;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/trellis.db?mode=rwc";
 pub const DEFAULT_BIND_ADDR: &str = "127.0.0.1:3000";
 pub const DEFAULT_SITE_ROOT: &str = "target/site";
+/// Seconds between incremental syncs of every connected organization.
+pub const DEFAULT_SYNC_INTERVAL_SECS: u64 = 300;
+/// The shortest sync interval accepted, in seconds.
+pub const MIN_SYNC_INTERVAL_SECS: u64 = 5;
+/// Seconds after which a full sync is due again (one day).
+pub const DEFAULT_FULL_SYNC_INTERVAL_SECS: u64 = 86_400;
+/// The development master key's file name, beside the SQLite database.
+pub const DEV_MASTER_KEY_FILE: &str = "master.key";
+const MASTER_KEY_EXPECTED: &str =
+    "the standard base64 of 32 random bytes, e.g. the output of `openssl rand -base64 32`";
+/// Shown instead of a value that may be a key.
+const HIDDEN: &str = "(value hidden)";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -20,6 +33,81 @@ pub struct Config {
     /// Seed a demo organization at start-up.
     pub demo: bool,
     pub log_format: LogFormat,
+    /// Where the key that seals stored secrets comes from.
+    pub master_key: MasterKeySource,
+    /// Time between incremental syncs (`TRELLIS_SYNC_INTERVAL`).
+    pub sync_interval: Duration,
+    /// Age after which the scheduler runs a full sync (`TRELLIS_FULL_SYNC_INTERVAL`).
+    pub full_sync_interval: Duration,
+}
+
+/// Where the master key comes from; [`MasterKeySource::resolve`] produces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MasterKeySource {
+    /// `TRELLIS_MASTER_KEY`, already decoded.
+    Inline(MasterKey),
+    /// `TRELLIS_MASTER_KEY_FILE`: a file holding the base64 key.
+    File(PathBuf),
+    /// Neither is set and the database is a SQLite file (development): a key
+    /// generated once into this file, then reused.
+    Generate(PathBuf),
+    /// Neither is set and the database is in-memory SQLite: a key for this
+    /// process only (nothing sealed with it outlives the process).
+    Ephemeral,
+    /// Neither is set and the database is PostgreSQL, i.e. production:
+    /// anything that needs the key refuses to run.
+    Missing,
+}
+
+impl MasterKeySource {
+    /// The key itself: reads or creates files as the source says. Warns once
+    /// per process when a development key is used.
+    pub fn resolve(&self) -> Result<MasterKey, ConfigError> {
+        match self {
+            Self::Inline(key) => Ok(key.clone()),
+            Self::File(path) => secrets::read_key_file(path).map_err(|error| ConfigError {
+                variable: "TRELLIS_MASTER_KEY_FILE",
+                value: path.display().to_string(),
+                problem: format!("the file cannot be used ({error})"),
+                expected: "the path of a file holding the standard base64 of 32 random bytes",
+            }),
+            Self::Generate(path) => {
+                let (key, created) =
+                    secrets::load_or_generate_key_file(path).map_err(|error| ConfigError {
+                        variable: "TRELLIS_MASTER_KEY",
+                        value: "(not set)".to_owned(),
+                        problem: format!(
+                            "the development key file {} cannot be used ({error})",
+                            path.display()
+                        ),
+                        expected: MASTER_KEY_EXPECTED,
+                    })?;
+                warn_once_about_development_key(&format!(
+                    "{} the development master key in {}: set TRELLIS_MASTER_KEY (or TRELLIS_MASTER_KEY_FILE) in production, and keep this file to read what it sealed",
+                    if created { "generated" } else { "using" },
+                    path.display()
+                ));
+                Ok(key)
+            }
+            Self::Ephemeral => {
+                warn_once_about_development_key(
+                    "using a temporary master key: the database is in memory, so nothing sealed with it outlives this process",
+                );
+                Ok(MasterKey::generate())
+            }
+            Self::Missing => Err(ConfigError {
+                variable: "TRELLIS_MASTER_KEY",
+                value: "(not set)".to_owned(),
+                problem: "a PostgreSQL database means production, where the key that seals Greenhouse credentials must be given (or TRELLIS_MASTER_KEY_FILE)".to_owned(),
+                expected: MASTER_KEY_EXPECTED,
+            }),
+        }
+    }
+}
+
+fn warn_once_about_development_key(message: &str) {
+    static WARNED: Once = Once::new();
+    WARNED.call_once(|| tracing::warn!("{message}"));
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,6 +272,49 @@ impl Config {
             }
         };
 
+        let master_key = match (read("TRELLIS_MASTER_KEY"), read("TRELLIS_MASTER_KEY_FILE")) {
+            (Some(_), Some(_)) => {
+                return Err(fail(
+                    "TRELLIS_MASTER_KEY",
+                    HIDDEN,
+                    "TRELLIS_MASTER_KEY_FILE is set too".into(),
+                    "only one of TRELLIS_MASTER_KEY and TRELLIS_MASTER_KEY_FILE",
+                ));
+            }
+            (Some(value), None) => {
+                MasterKeySource::Inline(MasterKey::from_base64(&value).map_err(|problem| {
+                    fail("TRELLIS_MASTER_KEY", HIDDEN, problem, MASTER_KEY_EXPECTED)
+                })?)
+            }
+            (None, Some(path)) => MasterKeySource::File(PathBuf::from(path.trim())),
+            (None, None) => match &database {
+                DatabaseUrl::Sqlite {
+                    path: Some(path), ..
+                } => MasterKeySource::Generate(
+                    path.parent()
+                        .unwrap_or(std::path::Path::new(""))
+                        .join(DEV_MASTER_KEY_FILE),
+                ),
+                DatabaseUrl::Sqlite { path: None, .. } => MasterKeySource::Ephemeral,
+                DatabaseUrl::Postgres { .. } => MasterKeySource::Missing,
+            },
+        };
+
+        let sync_interval = read_seconds(
+            &read,
+            "TRELLIS_SYNC_INTERVAL",
+            DEFAULT_SYNC_INTERVAL_SECS,
+            MIN_SYNC_INTERVAL_SECS,
+            "a whole number of seconds, at least 5 (default 300)",
+        )?;
+        let full_sync_interval = read_seconds(
+            &read,
+            "TRELLIS_FULL_SYNC_INTERVAL",
+            DEFAULT_FULL_SYNC_INTERVAL_SECS,
+            MIN_SYNC_INTERVAL_SECS,
+            "a whole number of seconds, at least 5 (default 86400, one day)",
+        )?;
+
         Ok(Self {
             database,
             public_url,
@@ -191,12 +322,39 @@ impl Config {
             site_root: PathBuf::from(site_root),
             demo,
             log_format,
+            master_key,
+            sync_interval,
+            full_sync_interval,
         })
     }
 
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
+}
+
+/// A duration in whole seconds from `variable`, `default` when unset.
+fn read_seconds(
+    read: &impl Fn(&'static str) -> Option<String>,
+    variable: &'static str,
+    default: u64,
+    minimum: u64,
+    expected: &'static str,
+) -> Result<Duration, ConfigError> {
+    let Some(value) = read(variable) else {
+        return Ok(Duration::from_secs(default));
+    };
+    let problem = match value.trim().parse::<u64>() {
+        Ok(seconds) if seconds >= minimum => return Ok(Duration::from_secs(seconds)),
+        Ok(seconds) => format!("{seconds} seconds is shorter than the minimum of {minimum}"),
+        Err(_) => "not a whole number of seconds".to_owned(),
+    };
+    Err(ConfigError {
+        variable,
+        value,
+        problem,
+        expected,
+    })
 }
 
 fn parse_public_url(value: &str) -> Result<Url, String> {
@@ -265,6 +423,108 @@ mod tests {
         assert_eq!(config.public_url.as_str(), "http://localhost:3000/");
         assert_eq!(config.bind_addr.to_string(), "127.0.0.1:3000");
         assert!(!config.demo);
+        assert_eq!(config.sync_interval, Duration::from_secs(300));
+        assert_eq!(config.full_sync_interval, Duration::from_secs(86_400));
+        assert_eq!(
+            config.master_key,
+            MasterKeySource::Generate(PathBuf::from("data/master.key"))
+        );
+    }
+
+    #[test]
+    fn sync_intervals_are_read_in_seconds() {
+        let c = config(&[
+            ("TRELLIS_SYNC_INTERVAL", "5"),
+            ("TRELLIS_FULL_SYNC_INTERVAL", " 3600 "),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.sync_interval, Duration::from_secs(5));
+        assert_eq!(c.full_sync_interval, Duration::from_secs(3600));
+        let message = config(&[("TRELLIS_SYNC_INTERVAL", "4")])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(message.contains("minimum of 5"), "{message}");
+    }
+
+    #[test]
+    fn the_master_key_comes_from_the_variable_or_the_file() {
+        let key = MasterKey::generate();
+        let c =
+            config(&[("TRELLIS_MASTER_KEY", &key.to_base64())]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.master_key, MasterKeySource::Inline(key.clone()));
+        assert_eq!(c.master_key.resolve(), Ok(key.clone()));
+        assert!(!format!("{c:?}").contains(&key.to_base64()));
+
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("key");
+        std::fs::write(&path, format!("{}\n", key.to_base64())).unwrap_or_else(|e| panic!("{e}"));
+        let c = config(&[("TRELLIS_MASTER_KEY_FILE", &path.to_string_lossy())])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.master_key, MasterKeySource::File(path.clone()));
+        assert_eq!(c.master_key.resolve(), Ok(key));
+
+        std::fs::write(&path, "c2hvcnQ=").unwrap_or_else(|e| panic!("{e}"));
+        let error = c.master_key.resolve().err();
+        assert_eq!(
+            error.as_ref().map(|e| e.variable),
+            Some("TRELLIS_MASTER_KEY_FILE")
+        );
+        let message = error.map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            message.contains("5 bytes") && !message.contains("c2hvcnQ"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn master_key_values_are_never_echoed() {
+        let short = "c2VjcmV0LWJ1dC1zaG9ydA==";
+        for vars in [
+            vec![("TRELLIS_MASTER_KEY", short)],
+            vec![("TRELLIS_MASTER_KEY", "not base64 at all!")],
+            vec![
+                ("TRELLIS_MASTER_KEY", short),
+                ("TRELLIS_MASTER_KEY_FILE", "/run/secrets/key"),
+            ],
+        ] {
+            let error = config(&vars).err();
+            assert_eq!(
+                error.as_ref().map(|e| e.variable),
+                Some("TRELLIS_MASTER_KEY")
+            );
+            let message = error.map(|e| e.to_string()).unwrap_or_default();
+            assert!(message.contains("(value hidden)"), "{message}");
+            assert!(
+                !message.contains(short) && !message.contains("at all"),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn without_a_key_sqlite_generates_one_and_postgres_refuses() {
+        let c = config(&[("DATABASE_URL", "sqlite::memory:")]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.master_key, MasterKeySource::Ephemeral);
+        let c = config(&[("DATABASE_URL", "postgres://trellis@db/trellis")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.master_key, MasterKeySource::Missing);
+        let error = c.master_key.resolve().err();
+        assert_eq!(
+            error.as_ref().map(|e| e.variable),
+            Some("TRELLIS_MASTER_KEY")
+        );
+
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let url = format!("sqlite://{}/trellis.db?mode=rwc", dir.path().display());
+        let c = config(&[("DATABASE_URL", &url)]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            c.master_key,
+            MasterKeySource::Generate(dir.path().join("master.key"))
+        );
+        let first = c.master_key.resolve().unwrap_or_else(|e| panic!("{e}"));
+        let again = c.master_key.resolve().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(first, again);
     }
 
     #[test]
@@ -295,6 +555,10 @@ mod tests {
             ("TRELLIS_BIND_ADDR", "127.0.0.1:99999"),
             ("TRELLIS_DEMO", "maybe"),
             ("TRELLIS_LOG_FORMAT", "xml"),
+            ("TRELLIS_MASTER_KEY", "c2hvcnQ="),
+            ("TRELLIS_SYNC_INTERVAL", "4"),
+            ("TRELLIS_SYNC_INTERVAL", "soon"),
+            ("TRELLIS_FULL_SYNC_INTERVAL", "-1"),
         ];
         for (variable, value) in cases {
             let error = config(&[(variable, value)]).err();

@@ -1,12 +1,21 @@
 //! Building the HTTP application: state, router and listener.
 
-use crate::{config::Config, routes::health, security};
+use crate::{
+    config::Config,
+    routes::{
+        health,
+        webhooks::{self, WebhookState},
+    },
+    secrets::MasterKey,
+    security,
+    sync::SyncRequests,
+};
 use app::{App, shell, ssr::AppState};
 use axum::{Router, middleware, routing::get, serve::ListenerExt};
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
-use std::{future::Future, net::SocketAddr};
+use std::{future::Future, net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
 use tower_http::{
     set_header::SetResponseHeaderLayer,
@@ -20,10 +29,26 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     local_addr: SocketAddr,
+    master_key: Arc<MasterKey>,
+    sync_requests: SyncRequests,
 }
 
 impl Application {
+    /// Resolves the master key (an `InvalidInput` error names the variable
+    /// when it cannot), binds, and builds the router.
     pub async fn build(config: &Config, db: DatabaseConnection) -> std::io::Result<Self> {
+        let master_key = Arc::new(
+            config
+                .master_key
+                .resolve()
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
+        );
+        let sync_requests = SyncRequests::default();
+        let webhooks = WebhookState {
+            db: db.clone(),
+            master_key: master_key.clone(),
+            sync_requests: sync_requests.clone(),
+        };
         let listener = TcpListener::bind(config.bind_addr).await?;
         let local_addr = listener.local_addr()?;
         let leptos_options = LeptosOptions::builder()
@@ -38,14 +63,26 @@ impl Application {
             public_url: config.public_url.clone(),
         };
         Ok(Self {
-            router: router(state),
+            router: router(state, webhooks),
             listener,
             local_addr,
+            master_key,
+            sync_requests,
         })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The key stored secrets are sealed with (shared with the sync scheduler).
+    pub fn master_key(&self) -> Arc<MasterKey> {
+        self.master_key.clone()
+    }
+
+    /// Where webhooks ask for syncs; the scheduler drains it.
+    pub fn sync_requests(&self) -> SyncRequests {
+        self.sync_requests.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
@@ -69,14 +106,17 @@ impl Application {
     }
 }
 
-/// Every route: health check, Leptos pages and server functions, static
-/// files; CSRF refusal and security headers around all of them.
-pub fn router(state: AppState) -> Router {
+/// Every route: health check, Greenhouse webhooks, Leptos pages and server
+/// functions, static files; CSRF refusal and security headers around all of
+/// them (webhooks pass it: Greenhouse sends neither `Origin` nor
+/// `Sec-Fetch-Site`, and a browser cannot forge their signature anyway).
+pub fn router(state: AppState, webhooks: WebhookState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let https = state.public_url.scheme() == "https";
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
+        .merge(webhooks::router(webhooks))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(

@@ -1,3 +1,4 @@
 //! HTTP handlers that are not Leptos pages or server functions.
 
 pub mod health;
+pub mod webhooks;

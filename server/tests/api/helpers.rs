@@ -2,15 +2,23 @@ use app::ssr::services::organizations;
 use reqwest::{Client, Response, redirect::Policy};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use server::{
-    config::{Config, DatabaseUrl, LogFormat},
+    config::{Config, DatabaseUrl, LogFormat, MasterKeySource},
     db,
+    secrets::MasterKey,
     startup::Application,
+    sync::SyncRequests,
 };
 use std::sync::Once;
 use tempfile::TempDir;
 use url::Url;
 
 pub const PUBLIC_URL: &str = "http://localhost:3000";
+/// The master key of every test application (random bytes, fixed so that a
+/// test can open what the application sealed).
+pub const TEST_MASTER_KEY: [u8; 32] = [
+    0x3c, 0x91, 0x5e, 0x07, 0xd2, 0x6a, 0xb8, 0x44, 0x1f, 0xe3, 0x72, 0x0d, 0x9b, 0x58, 0xc6, 0x21,
+    0xa4, 0x3f, 0x86, 0xeb, 0x10, 0x7d, 0x55, 0xc9, 0x2e, 0x93, 0x6b, 0xf0, 0x47, 0x18, 0xbd, 0x62,
+];
 
 /// A fresh, empty database for one test: a temporary SQLite file, or a new
 /// PostgreSQL database next to TRELLIS_TEST_DATABASE_URL.
@@ -22,6 +30,8 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     pub async fn fresh() -> Self {
+        // reqwest is built without a default TLS crypto provider.
+        server::harvest::transport::install_crypto_provider();
         let dir = tempfile::tempdir().expect("temporary folder");
         let url = match std::env::var("TRELLIS_TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.trim().is_empty() => fresh_postgres(&admin_url).await,
@@ -68,6 +78,10 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub database: TestDatabase,
     pub client: Client,
+    /// The application's master key.
+    pub master_key: MasterKey,
+    /// Where the application's webhooks ask for syncs.
+    pub sync_requests: SyncRequests,
 }
 
 fn init_test_logs() {
@@ -87,6 +101,9 @@ pub fn test_config(database: &TestDatabase) -> Config {
         site_root: std::env::temp_dir(),
         demo: false,
         log_format: LogFormat::Text,
+        master_key: MasterKeySource::Inline(MasterKey::from_bytes(TEST_MASTER_KEY)),
+        sync_interval: std::time::Duration::from_secs(300),
+        full_sync_interval: std::time::Duration::from_secs(86_400),
     }
 }
 
@@ -103,6 +120,8 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("build the application");
     let port = application.local_addr().port();
+    let master_key = (*application.master_key()).clone();
+    let sync_requests = application.sync_requests();
     tokio::spawn(application.run_until(std::future::pending()));
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -114,6 +133,8 @@ pub async fn spawn_app() -> TestApp {
             .cookie_store(true)
             .build()
             .expect("HTTP client"),
+        master_key,
+        sync_requests,
     }
 }
 

@@ -3,9 +3,12 @@
 //! (SQLite, or PostgreSQL when TRELLIS_TEST_DATABASE_URL is set).
 
 mod cli;
+mod cli_greenhouse;
 mod health;
 mod helpers;
 mod migrations;
 mod pages;
 mod security;
 mod server_fns;
+mod sync;
+mod webhooks;

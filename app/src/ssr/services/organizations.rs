@@ -87,6 +87,16 @@ pub async fn find_by_subdomain(
         .await?)
 }
 
+pub async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<organization::Model>, AppError> {
+    Ok(Organization::find()
+        .filter(organization::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
 /// What the dashboard's overview shows: the organizations on this instance.
 pub async fn overview(state: &AppState) -> Result<InstanceOverview, AppError> {
     let organizations = Organization::find()

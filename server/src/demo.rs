@@ -1,0 +1,64 @@
+//! Demo mode (`TRELLIS_DEMO=1`): a demo organization wired to the built-in
+//! Greenhouse simulator, which runs inside the server on a loopback port.
+
+use crate::{
+    connections::{self, NewConnection},
+    harvest::{Credentials, Secret},
+    secrets::MasterKey,
+    simulator::{Simulator, SimulatorConfig, Size},
+};
+use app::{error::AppError, ssr::services::organizations};
+use sea_orm::DatabaseConnection;
+
+pub const DEMO_SLUG: &str = "demo";
+pub const DEMO_NAME: &str = "Acme Robotics (demo)";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("cannot create the demo organization: {0}")]
+    Organization(#[from] AppError),
+    #[error("cannot start the Greenhouse simulator: {0}")]
+    Simulator(#[from] std::io::Error),
+    #[error("cannot store the demo connection: {0}")]
+    Database(#[from] sea_orm::DbErr),
+}
+
+/// Makes sure the demo organization exists, starts the simulator and
+/// (re)connects the organization to it. The scheduler then syncs it.
+pub async fn start(
+    db: &DatabaseConnection,
+    master_key: &MasterKey,
+) -> Result<Simulator, DemoError> {
+    let organization =
+        match organizations::create(db, DEMO_SLUG, DEMO_NAME).await {
+            Ok(organization) => {
+                tracing::info!(slug = DEMO_SLUG, "created the demo organization");
+                organization
+            }
+            Err(AppError::Conflict { .. }) => organizations::find_by_slug(db, DEMO_SLUG)
+                .await?
+                .ok_or(AppError::NotFound {
+                    what: "the demo organization".to_owned(),
+                })?,
+            Err(error) => return Err(error.into()),
+        };
+    let config = SimulatorConfig {
+        size: Size::Small,
+        ..SimulatorConfig::default()
+    };
+    let simulator = Simulator::new(config.clone());
+    let running = simulator.spawn(([127, 0, 0, 1], 0).into()).await?;
+    let connection = NewConnection {
+        credentials: Credentials::V3 {
+            client_id: config.client_id,
+            client_secret: Secret::new(config.client_secret),
+            user_id: Some(simulator.site_admin_user_id()),
+            token_url: running.token_url.clone(),
+        },
+        base_url: running.base_url.clone(),
+        webhook_secret: Secret::new(hex::encode(rand::random::<[u8; 24]>())),
+    };
+    connections::save(db, master_key, organization.id, &connection).await?;
+    tracing::info!(base_url = %running.base_url, "the demo organization syncs from the built-in Greenhouse simulator");
+    Ok(simulator)
+}
