@@ -229,7 +229,11 @@ pub async fn execute(command: Command, config: &Config) -> Result<(), CliError> 
             source,
         });
     }
-    let db = db::connect(&config.database).await?;
+    let pool = match command {
+        Command::Serve => db::SERVER_SQLITE_POOL,
+        _ => db::COMMAND_SQLITE_POOL,
+    };
+    let db = db::connect_with_pool(&config.database, pool).await?;
     db::migrate(&db).await?;
     match command {
         Command::Migrate => {

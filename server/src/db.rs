@@ -21,9 +21,23 @@ pub enum DbSetupError {
     Migrate(DbErr),
 }
 
+/// Connections a SQLite pool keeps for `trellis serve` (concurrent page reads).
+pub const SERVER_SQLITE_POOL: u32 = 8;
+/// Connections for one-shot commands such as `trellis sync`: they use one at a
+/// time, and every idle connection would keep its own page cache.
+pub const COMMAND_SQLITE_POOL: u32 = 2;
+
+/// Opens a pool on `database` sized for the server.
+pub async fn connect(database: &DatabaseUrl) -> Result<DatabaseConnection, DbSetupError> {
+    connect_with_pool(database, SERVER_SQLITE_POOL).await
+}
+
 /// Opens a pool on `database`; SQLite files get WAL, a busy timeout and
 /// foreign keys, and their folder is created when missing.
-pub async fn connect(database: &DatabaseUrl) -> Result<DatabaseConnection, DbSetupError> {
+pub async fn connect_with_pool(
+    database: &DatabaseUrl,
+    sqlite_pool: u32,
+) -> Result<DatabaseConnection, DbSetupError> {
     let mut options = ConnectOptions::new(database.url());
     options
         .connect_timeout(Duration::from_secs(5))
@@ -40,7 +54,7 @@ pub async fn connect(database: &DatabaseUrl) -> Result<DatabaseConnection, DbSet
                 })?;
             }
             // An in-memory database lives in one connection.
-            options.max_connections(if path.is_some() { 8 } else { 1 });
+            options.max_connections(if path.is_some() { sqlite_pool } else { 1 });
             options.map_sqlx_sqlite_opts(|opts| {
                 opts.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)

@@ -146,12 +146,16 @@ impl ProgressDisplay {
                 resumed: true,
                 ..
             } => {
-                let _ = writeln!(err, "  {feed:<24} resuming where the last run stopped");
+                let _ = writeln!(
+                    err,
+                    "  {:<24} resuming where the last run stopped",
+                    feed.name()
+                );
             }
             Progress::PageStored {
                 feed, feed_rows, ..
             } if self.live => {
-                let _ = write!(err, "\r  {feed:<24} {feed_rows:>9} rows…");
+                let _ = write!(err, "\r  {:<24} {feed_rows:>9} rows…", feed.name());
                 let _ = err.flush();
             }
             Progress::FeedFinished {
@@ -168,8 +172,10 @@ impl ProgressDisplay {
                 };
                 let _ = writeln!(
                     err,
-                    "{clear}  {feed:<24} {rows:>9} rows{deleted}   [{}/{}]",
-                    self.feeds_done, self.feeds
+                    "{clear}  {:<24} {rows:>9} rows{deleted}   [{}/{}]",
+                    feed.name(),
+                    self.feeds_done,
+                    self.feeds
                 );
             }
             _ => {}

@@ -121,7 +121,10 @@ async fn serve_answers_health_checks_and_stops_on_sigterm() {
         .env("DATABASE_URL", database.url.url())
         .env("TRELLIS_BIND_ADDR", &bind)
         .env("TRELLIS_DEMO", "1")
-        .env("TRELLIS_MASTER_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+        .env(
+            "TRELLIS_MASTER_KEY",
+            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        )
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
