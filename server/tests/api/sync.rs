@@ -590,3 +590,61 @@ async fn one_holder_at_a_time_holds_the_lease_across_processes() {
     lease::release(loser_db, org, loser).await.unwrap();
     assert!(lease::acquire(&app.db, org, winner, ttl).await.unwrap());
 }
+
+#[tokio::test]
+async fn webhooks_bring_deletions_that_an_incremental_sync_cannot_see() {
+    use server::{
+        connections::{self, NewConnection},
+        simulator::WebhookTarget,
+    };
+    let app = spawn_app().await;
+    let org = organization(&app, "acme").await;
+    let secret = "a-webhook-secret-of-some-length";
+    let greenhouse = start_simulator(SimulatorConfig {
+        webhook: Some(WebhookTarget {
+            url: format!("{}/webhooks/greenhouse/acme", app.address),
+            secret: secret.to_owned(),
+        }),
+        ..small()
+    })
+    .await;
+    connections::save(
+        &app.db,
+        &app.master_key,
+        org,
+        &NewConnection {
+            credentials: v3_credentials(&greenhouse),
+            base_url: greenhouse.running.base_url.clone(),
+            webhook_secret: Secret::new(secret),
+        },
+    )
+    .await
+    .unwrap();
+    let client = client(&greenhouse, v3_credentials(&greenhouse), quick_options(500));
+    sync(&app.db, &client, org, SyncKind::Full).await;
+
+    let report = greenhouse.simulator.apply_changes(&ChangeSet {
+        update: 3,
+        stage_changes: 2,
+        delete_candidates: 2,
+        delete_applications: 1,
+        delete_interviews: 2,
+        ..ChangeSet::default()
+    });
+    assert!(report.webhooks >= 5, "{report:?}");
+    for _ in 0..100 {
+        if greenhouse.simulator.stats().webhooks_sent >= report.webhooks as u64 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        greenhouse.simulator.stats().webhooks_sent,
+        report.webhooks as u64
+    );
+    // The stage changes asked the scheduler for a sync.
+    assert!(app.sync_requests.take().contains(&org));
+
+    sync(&app.db, &client, org, SyncKind::Incremental).await;
+    assert_equals_truth(&app.db, org, &greenhouse.simulator).await;
+}
