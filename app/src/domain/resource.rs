@@ -1,5 +1,5 @@
 //! The Greenhouse resources Trellis mirrors, named as Harvest v3 names them
-//! (`../shared/harvest/V3.md` §8). Both Harvest versions fill the same tables.
+//! (Greenhouse Harvest v3 documentation, §8 of the research notes). Both Harvest versions fill the same tables.
 
 use serde::{Deserialize, Serialize};
 

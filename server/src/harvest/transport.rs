@@ -866,7 +866,7 @@ mod tests {
     }
 
     fn examples(path: &str) -> Vec<u8> {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/harvest");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/harvest");
         std::fs::read(format!("{dir}/{path}")).unwrap()
     }
 

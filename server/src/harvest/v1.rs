@@ -698,7 +698,7 @@ mod tests {
 
     fn example(name: &str) -> String {
         std::fs::read_to_string(format!(
-            "{}/../../shared/harvest/examples/{name}",
+            "{}/tests/fixtures/harvest/examples/{name}",
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap()

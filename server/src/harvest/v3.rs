@@ -587,7 +587,7 @@ mod tests {
     async fn a_401_refreshes_the_token_once_and_retries_once() {
         let revoked = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/harvest/v3/examples/error_401_token_revoked.json"
+            "/tests/fixtures/harvest/v3/examples/error_401_token_revoked.json"
         ))
         .unwrap();
         let server = TestServer::spawn(move |request, earlier| match request.path.as_str() {

@@ -16,16 +16,9 @@ use std::{
     sync::OnceLock,
 };
 
-/// `shared/harvest/<path>`, or `None` (with a note) when the folder is missing.
+/// A JSON file of Greenhouse's documentation kept in `server/tests/fixtures/harvest/`.
 pub fn shared_file(path: &str) -> Option<Value> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/harvest");
-    if !dir.is_dir() {
-        println!(
-            "note: {} is missing; skipping the comparison with it",
-            dir.display()
-        );
-        return None;
-    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/harvest");
     let text =
         std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("read {path}: {e}"));
     Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("parse {path}: {e}")))

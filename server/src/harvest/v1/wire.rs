@@ -1194,7 +1194,10 @@ mod tests {
     use serde::de::DeserializeOwned;
     use std::collections::BTreeSet;
 
-    const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/harvest/examples");
+    const EXAMPLES: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/harvest/examples"
+    );
 
     /// Every payload file the tests below flatten.
     const COVERED: &[&str] = &[
