@@ -1,5 +1,6 @@
 //! The Greenhouse resources Trellis mirrors, named as Harvest v3 names them
-//! (Greenhouse Harvest v3 documentation, §8 of the research notes). Both Harvest versions fill the same tables.
+//! (each is a `/v3/<name>` list endpoint). Both Harvest versions fill the
+//! same tables.
 
 use serde::{Deserialize, Serialize};
 
