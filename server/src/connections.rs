@@ -2,7 +2,7 @@
 //! webhook secret, stored sealed with the master key (`greenhouse_connections`).
 
 use crate::{
-    harvest::{ApiVersion, Credentials, Secret},
+    harvest::{self, ApiVersion, ClientOptions, Credentials, HarvestError, Secret},
     secrets::MasterKey,
 };
 use app::ssr::entities::sync::greenhouse_connection;
@@ -47,10 +47,16 @@ pub struct StoredConnection {
 impl StoredConnection {
     /// The Harvest version the credentials are for.
     pub fn api_version(&self) -> ApiVersion {
-        match self.credentials {
-            Credentials::V3 { .. } => ApiVersion::V3,
-            Credentials::V1 { .. } => ApiVersion::V1,
-        }
+        self.credentials.version()
+    }
+
+    /// A Harvest client for these credentials, with the default options.
+    pub fn client(&self) -> Result<harvest::Client, HarvestError> {
+        harvest::Client::new(
+            self.credentials.clone(),
+            self.base_url.clone(),
+            ClientOptions::default(),
+        )
     }
 }
 

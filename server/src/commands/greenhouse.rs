@@ -28,10 +28,7 @@ pub async fn connect(
     args: ConnectArgs,
 ) -> Result<(), CommandError> {
     let organization = find_organization(db, &args.org).await?;
-    let version = match &args.credentials {
-        Credentials::V3 { .. } => harvest::ApiVersion::V3,
-        Credentials::V1 { .. } => harvest::ApiVersion::V1,
-    };
+    let version = args.credentials.version();
     eprintln!(
         "Testing the Harvest {} credentials against {}…",
         version.as_str(),

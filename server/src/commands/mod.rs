@@ -5,11 +5,7 @@ pub mod greenhouse;
 pub mod simulator;
 pub mod sync;
 
-use crate::{
-    connections::{self, ConnectionError, StoredConnection},
-    harvest::{self, ClientOptions, HarvestError},
-    sync::runner::SyncError,
-};
+use crate::{connections::ConnectionError, harvest::HarvestError, sync::runner::SyncError};
 use app::ssr::{entities::organization, services::organizations};
 use sea_orm::{DatabaseConnection, DbErr};
 
@@ -33,8 +29,6 @@ pub enum CommandError {
     Database(#[from] DbErr),
     #[error("{0}")]
     App(#[from] app::error::AppError),
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
 }
 
 impl CommandError {
@@ -55,15 +49,3 @@ pub async fn find_organization(
         .await?
         .ok_or_else(|| CommandError::UnknownOrganization(slug.to_owned()))
 }
-
-/// The Harvest client for a stored connection.
-pub fn harvest_client(connection: &StoredConnection) -> Result<harvest::Client, CommandError> {
-    Ok(harvest::Client::new(
-        connection.credentials.clone(),
-        connection.base_url.clone(),
-        ClientOptions::default(),
-    )?)
-}
-
-/// Re-exported for `cli.rs`: stored connections are loaded with the master key.
-pub use connections::load as load_connection;

@@ -1,6 +1,6 @@
 //! `trellis sync --org <slug> [--full]` and `trellis sync status --org <slug> [--json]`.
 
-use super::{CommandError, find_organization, harvest_client};
+use super::{CommandError, find_organization};
 use crate::{
     connections,
     secrets::MasterKey,
@@ -24,7 +24,7 @@ pub async fn run_once(
     let connection = connections::load(db, master_key, organization.id)
         .await?
         .ok_or_else(|| CommandError::NotConnected(slug.to_owned()))?;
-    let client = harvest_client(&connection)?;
+    let client = connection.client()?;
     let kind = if full {
         SyncKind::Full
     } else {

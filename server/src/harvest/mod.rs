@@ -82,6 +82,16 @@ pub enum Credentials {
     },
 }
 
+impl Credentials {
+    /// The Harvest version these credentials are for.
+    pub fn version(&self) -> ApiVersion {
+        match self {
+            Credentials::V3 { .. } => ApiVersion::V3,
+            Credentials::V1 { .. } => ApiVersion::V1,
+        }
+    }
+}
+
 /// How the client behaves on the wire. Tests shorten the waits.
 #[derive(Clone, Debug)]
 pub struct ClientOptions {

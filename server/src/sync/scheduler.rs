@@ -7,11 +7,7 @@ use super::{
     SyncRequests,
     runner::{self, SyncError, SyncKind, SyncOptions, Trigger},
 };
-use crate::{
-    connections,
-    harvest::{self, ClientOptions},
-    secrets::MasterKey,
-};
+use crate::{connections, harvest, secrets::MasterKey};
 use app::ssr::entities::sync::sync_cursor;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
@@ -55,18 +51,14 @@ impl Scheduler {
     pub async fn sync_organization(&self, organization_id: i64, trigger: Trigger) {
         let connection = match connections::load(&self.db, &self.master_key, organization_id).await
         {
-            Ok(Some(connection)) if connection.status != "invalid" => connection,
+            Ok(Some(connection)) if connection.status != connections::STATUS_INVALID => connection,
             Ok(_) => return,
             Err(error) => {
                 tracing::error!(organization_id, %error, "cannot read the Greenhouse connection");
                 return;
             }
         };
-        let client = match harvest::Client::new(
-            connection.credentials.clone(),
-            connection.base_url.clone(),
-            ClientOptions::default(),
-        ) {
+        let client = match connection.client() {
             Ok(client) => client,
             Err(error) => {
                 tracing::error!(organization_id, %error, "cannot build the Harvest client");
