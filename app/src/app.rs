@@ -42,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     mark_document_hydrated();
+    crate::components::forms::provide_form_errors();
     // On `acme.<public host>` the root path is Acme's portal.
     let portal = current_portal_subdomain();
     let root = move || match portal.clone() {

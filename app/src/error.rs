@@ -23,6 +23,15 @@ pub enum AppError {
     /// The input is valid but collides with existing data (a taken slug).
     #[error("{message}")]
     Conflict { field: String, message: String },
+    /// The caller is not signed in (or the session ended).
+    #[error("Please sign in to continue")]
+    Unauthenticated,
+    /// Signed in, but the role does not allow this.
+    #[error("Your role does not allow this: {action}")]
+    Forbidden { action: String },
+    /// Too many attempts; try again after a pause.
+    #[error("Too many attempts; try again in {retry_after_seconds} seconds")]
+    RateLimited { retry_after_seconds: u64 },
     /// The database or another dependency does not answer right now.
     #[error("Trellis cannot reach its database right now; try again in a moment")]
     Unavailable,
@@ -46,6 +55,12 @@ impl AppError {
         }
     }
 
+    pub fn forbidden(action: impl Into<String>) -> Self {
+        Self::Forbidden {
+            action: action.into(),
+        }
+    }
+
     pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Conflict {
             field: field.into(),
@@ -59,6 +74,9 @@ impl AppError {
             Self::NotFound { .. } => 404,
             Self::Invalid { .. } => 422,
             Self::Conflict { .. } => 409,
+            Self::Unauthenticated => 401,
+            Self::Forbidden { .. } => 403,
+            Self::RateLimited { .. } => 429,
             Self::Unavailable => 503,
             Self::Internal { .. } | Self::Transport { .. } => 500,
         }
@@ -105,6 +123,15 @@ mod tests {
         assert_eq!(AppError::invalid("a", "b").status_code(), 422);
         assert_eq!(AppError::conflict("a", "b").status_code(), 409);
         assert_eq!(AppError::Unavailable.status_code(), 503);
+        assert_eq!(AppError::Unauthenticated.status_code(), 401);
+        assert_eq!(AppError::forbidden("change settings").status_code(), 403);
+        assert_eq!(
+            AppError::RateLimited {
+                retry_after_seconds: 5
+            }
+            .status_code(),
+            429
+        );
         assert_eq!(
             AppError::Internal {
                 reference: "x".into()

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_create_organizations;
 mod m20261128_000002_create_greenhouse_mirror;
 mod m20261128_000003_create_sync_state;
+mod m20261128_000004_create_dashboard;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_organizations::Migration),
             Box::new(m20261128_000002_create_greenhouse_mirror::Migration),
             Box::new(m20261128_000003_create_sync_state::Migration),
+            Box::new(m20261128_000004_create_dashboard::Migration),
         ]
     }
 }

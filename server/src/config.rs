@@ -21,6 +21,7 @@ const MASTER_KEY_EXPECTED: &str =
     "the standard base64 of 32 random bytes, e.g. the output of `openssl rand -base64 32`";
 /// Shown instead of a value that may be a key.
 const HIDDEN: &str = "(value hidden)";
+const SMTP_EXPECTED: &str = "smtp://HOST:PORT (plain, as for a local relay), smtp://USER:PASSWORD@HOST:587 (STARTTLS) or smtps://USER:PASSWORD@HOST:465";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -39,6 +40,9 @@ pub struct Config {
     pub sync_interval: Duration,
     /// Age after which the scheduler runs a full sync (`TRELLIS_FULL_SYNC_INTERVAL`).
     pub full_sync_interval: Duration,
+    /// `TRELLIS_SMTP_URL`: mail goes out through this server. Unset, mail
+    /// lands in the dev mailbox, which only a loopback public URL allows.
+    pub smtp_url: Option<Url>,
 }
 
 /// Where the master key comes from; [`MasterKeySource::resolve`] produces it.
@@ -315,6 +319,29 @@ impl Config {
             "a whole number of seconds, at least 5 (default 86400, one day)",
         )?;
 
+        let smtp_url = match read("TRELLIS_SMTP_URL") {
+            Some(value) => Some(parse_smtp_url(&value).map_err(|problem| {
+                fail(
+                    "TRELLIS_SMTP_URL",
+                    &redact_password(&value),
+                    problem,
+                    SMTP_EXPECTED,
+                )
+            })?),
+            None if is_loopback_url(&public_url) => None,
+            None => {
+                return Err(fail(
+                    "TRELLIS_SMTP_URL",
+                    "",
+                    format!(
+                        "it is required when TRELLIS_PUBLIC_URL ({public_url}) is not a loopback \
+                         address: without it, sign-in links would be shown in the dev mailbox"
+                    ),
+                    SMTP_EXPECTED,
+                ));
+            }
+        };
+
         Ok(Self {
             database,
             public_url,
@@ -325,7 +352,13 @@ impl Config {
             master_key,
             sync_interval,
             full_sync_interval,
+            smtp_url,
         })
+    }
+
+    /// Whether mail goes to the dev mailbox page instead of an SMTP server.
+    pub fn uses_dev_mailbox(&self) -> bool {
+        self.smtp_url.is_none()
     }
 
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -375,6 +408,30 @@ fn parse_public_url(value: &str) -> Result<Url, String> {
         return Err("the URL must not contain a user name or password".into());
     }
     Ok(url)
+}
+
+fn parse_smtp_url(value: &str) -> Result<Url, String> {
+    let url = Url::parse(value.trim()).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(url.scheme(), "smtp" | "smtps") {
+        return Err(format!(
+            "the scheme must be smtp or smtps, not {}",
+            url.scheme()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("the URL names no host".into());
+    }
+    Ok(url)
+}
+
+/// `localhost`, `*.localhost`, `127.0.0.0/8` or `::1`: only this machine.
+pub fn is_loopback_url(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name == "localhost" || name.ends_with(".localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 fn parse_flag(value: &str) -> Option<bool> {

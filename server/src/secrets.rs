@@ -76,6 +76,15 @@ impl MasterKey {
     }
 
     /// The key as standard base64 (what `TRELLIS_MASTER_KEY` holds).
+    /// A 32-byte key for one purpose (HMAC-SHA-256 of the purpose), so the
+    /// master key itself only seals.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.0);
+        let mut out = [0_u8; 32];
+        out.copy_from_slice(ring::hmac::sign(&key, purpose.as_bytes()).as_ref());
+        out
+    }
+
     pub fn to_base64(&self) -> String {
         base64::engine::general_purpose::STANDARD.encode(self.0)
     }

@@ -2,12 +2,13 @@
 
 use crate::{
     config::Config,
+    mailer::{self, Delivery},
     routes::{
         health,
         webhooks::{self, WebhookState},
     },
     secrets::MasterKey,
-    security,
+    security, sessions,
     sync::SyncRequests,
 };
 use app::{App, shell, ssr::AppState};
@@ -57,10 +58,15 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(local_addr)
             .build();
+        let delivery = Delivery::new(config.smtp_url.as_ref(), &db)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
         let state = AppState {
             leptos_options,
             db,
             public_url: config.public_url.clone(),
+            outbox: mailer::start(delivery),
+            sign_in_key: Arc::new(master_key.derive("trellis sign-in codes")),
+            dev_mailbox: config.uses_dev_mailbox(),
         };
         Ok(Self {
             router: router(state, webhooks),
@@ -119,6 +125,10 @@ pub fn router(state: AppState, webhooks: WebhookState) -> Router {
         .merge(webhooks::router(webhooks))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            sessions::load_recruiter,
+        ))
         .layer(middleware::from_fn_with_state(
             state.public_url.clone(),
             security::refuse_cross_origin,

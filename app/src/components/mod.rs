@@ -2,6 +2,7 @@
 
 pub mod copy_button;
 pub mod error_panel;
+pub mod forms;
 pub mod hydration;
 pub mod page_header;
 pub mod time;

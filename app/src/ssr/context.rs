@@ -2,6 +2,8 @@
 //! give the HTTP response the error's status code.
 
 use super::AppState;
+use super::auth::CurrentRecruiter;
+use crate::domain::Role;
 use crate::error::AppError;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
@@ -29,6 +31,42 @@ where
         response.set_status(status);
     }
     result
+}
+
+/// Runs `service` for the signed-in recruiter when their role allows
+/// `needed`: `Unauthenticated` (401) without a live session, `Forbidden`
+/// (403) when the role is too low. The role is checked here, on the server,
+/// whatever the page showed. `doing` completes "Your role does not allow
+/// this: …", such as "changing settings".
+pub async fn with_recruiter<T, F, Fut>(needed: Role, doing: &str, service: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, CurrentRecruiter) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let doing = doing.to_owned();
+    with_state(|state| async move {
+        let recruiter = current_recruiter().ok_or(AppError::Unauthenticated)?;
+        if !recruiter.role.allows(needed) {
+            tracing::warn!(
+                recruiter = recruiter.recruiter.id,
+                role = %recruiter.role,
+                %needed,
+                %doing,
+                "refused: role too low"
+            );
+            return Err(AppError::forbidden(doing));
+        }
+        service(state, recruiter).await
+    })
+    .await
+}
+
+/// The recruiter the session middleware found for this request, if any.
+pub fn current_recruiter() -> Option<CurrentRecruiter> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<CurrentRecruiter>()
+        .cloned()
 }
 
 /// The portal subdomain the current request's `Host` header names, if any.

@@ -1,13 +1,15 @@
 //! Server-only code: application state, SeaORM entities and the services that
 //! server functions call. Nothing here is compiled into the browser bundle.
 
+pub mod auth;
 pub mod context;
 pub mod entities;
 pub mod links;
+pub mod mail;
 pub mod services;
 pub mod state;
 
-pub use context::with_state;
+pub use context::{with_recruiter, with_state};
 pub use state::AppState;
 
 use crate::error::AppError;

@@ -1,6 +1,8 @@
+use super::mail::Outbox;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 use url::Url;
 
 /// Everything a request handler or server function needs, built once at
@@ -11,6 +13,12 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// The origin that links in emails and portal links are built from.
     pub public_url: Url,
+    /// Where services put the mail they send.
+    pub outbox: Outbox,
+    /// HMAC key for sign-in codes, derived from the master key.
+    pub sign_in_key: Arc<[u8; 32]>,
+    /// Whether mail goes to the dev mailbox page (no SMTP server set).
+    pub dev_mailbox: bool,
 }
 
 impl AppState {

@@ -104,6 +104,7 @@ pub fn test_config(database: &TestDatabase) -> Config {
         master_key: MasterKeySource::Inline(MasterKey::from_bytes(TEST_MASTER_KEY)),
         sync_interval: std::time::Duration::from_secs(300),
         full_sync_interval: std::time::Duration::from_secs(86_400),
+        smtp_url: None,
     }
 }
 
@@ -178,6 +179,170 @@ impl TestApp {
         organizations::create(&self.db, slug, name)
             .await
             .expect("create an organization");
+    }
+}
+
+/// A browser session against a test app: its own cookie jar (kept by hand,
+/// so `Secure` cookies work over plain-HTTP loopback as they do in real
+/// browsers on localhost), and same-origin headers on every POST.
+pub struct Browser {
+    pub address: String,
+    client: Client,
+    cookies: std::sync::Mutex<std::collections::BTreeMap<String, String>>,
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Browser {
+        Browser {
+            address: app.address.clone(),
+            client: Client::builder()
+                .redirect(Policy::none())
+                .build()
+                .expect("HTTP client"),
+            cookies: Default::default(),
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().expect("cookie jar").get(name).cloned()
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies
+            .lock()
+            .expect("cookie jar")
+            .insert(name.to_owned(), value.to_owned());
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .lock()
+            .expect("cookie jar")
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Stores (or, for `Max-Age=0`, removes) every cookie the response sets.
+    fn keep_cookies(&self, response: &Response) {
+        let mut jar = self.cookies.lock().expect("cookie jar");
+        for value in response.headers().get_all(reqwest::header::SET_COOKIE) {
+            let text = value.to_str().unwrap_or_default();
+            let Some((pair, attributes)) = text.split_once(';').or(Some((text, ""))) else {
+                continue;
+            };
+            let Some((name, value)) = pair.split_once('=') else {
+                continue;
+            };
+            if value.is_empty() || attributes.contains("Max-Age=0") {
+                jar.remove(name.trim());
+            } else {
+                jar.insert(name.trim().to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
+        let cookies = self.cookie_header();
+        let request = if cookies.is_empty() {
+            request
+        } else {
+            request.header(reqwest::header::COOKIE, cookies)
+        };
+        let response = request.send().await.expect("HTTP request");
+        self.keep_cookies(&response);
+        response
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.send(self.client.get(format!("{}{path}", self.address)))
+            .await
+    }
+
+    /// A form post from one of our own pages, without JavaScript.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.send(
+            self.client
+                .post(format!("{}{path}", self.address))
+                .header("sec-fetch-site", "same-origin")
+                .header(reqwest::header::ACCEPT, "text/html")
+                .header(reqwest::header::REFERER, format!("{}/admin", self.address))
+                .form(form),
+        )
+        .await
+    }
+
+    /// Calls a server function as a hydrated page does.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        self.send(
+            self.client
+                .post(format!("{}/api/{endpoint}", self.address))
+                .header("sec-fetch-site", "same-origin")
+                .form(form),
+        )
+        .await
+    }
+}
+
+impl TestApp {
+    /// Creates a recruiter of organization `organization_id`.
+    pub async fn recruiter(
+        &self,
+        organization_id: i64,
+        email: &str,
+        role: app::domain::Role,
+    ) -> app::ssr::entities::dashboard::recruiter::Model {
+        app::ssr::services::recruiters::create(
+            &self.db,
+            app::ssr::services::recruiters::NewRecruiter {
+                organization_id,
+                email: email.to_owned(),
+                name: None,
+                role,
+                greenhouse_user_id: None,
+            },
+        )
+        .await
+        .expect("create a recruiter")
+    }
+
+    /// A browser signed in as `recruiter` (the session is made directly;
+    /// the sign-in flow itself has its own tests).
+    pub async fn browser_signed_in_as(
+        &self,
+        recruiter: &app::ssr::entities::dashboard::recruiter::Model,
+    ) -> Browser {
+        use app::ssr::auth::{Audience, sessions};
+        let raw = sessions::start(
+            &self.db,
+            Audience::Recruiter,
+            recruiter.organization_id,
+            recruiter.id,
+            None,
+        )
+        .await
+        .expect("start a session");
+        let browser = Browser::new(self);
+        browser.set_cookie(Audience::Recruiter.cookie_name(), &raw);
+        browser
+    }
+
+    /// An organization `slug` with a signed-in recruiter of `role`.
+    pub async fn signed_in(&self, slug: &str, role: app::domain::Role) -> Browser {
+        let organization = organizations::create(&self.db, slug, &format!("{slug} Inc."))
+            .await
+            .ok();
+        let organization = match organization {
+            Some(organization) => organization,
+            None => organizations::find_by_slug(&self.db, slug)
+                .await
+                .expect("read the organization")
+                .expect("the organization exists"),
+        };
+        let email = format!("{}.{slug}@example.com", role.as_str());
+        let recruiter = self.recruiter(organization.id, &email, role).await;
+        self.browser_signed_in_as(&recruiter).await
     }
 }
 

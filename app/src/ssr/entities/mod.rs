@@ -1,5 +1,6 @@
 //! SeaORM entities. Every table but `organizations` carries `organization_id`.
 
+pub mod dashboard;
 pub mod greenhouse;
 pub mod organization;
 pub mod sync;

@@ -12,6 +12,13 @@ pub struct Model {
     /// Where the portal lives: `<subdomain>.<public host>` and `/p/<subdomain>`.
     #[sea_orm(unique)]
     pub subdomain: String,
+    /// The name candidates see; `name` when unset.
+    pub display_name: Option<String>,
+    /// `#rrggbb`; the portal's default green when unset.
+    pub brand_color: Option<String>,
+    /// Ids in `uploads`.
+    pub logo_upload_id: Option<String>,
+    pub cover_upload_id: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -3,3 +3,4 @@
 
 pub mod organizations;
 pub mod portal;
+pub mod recruiters;

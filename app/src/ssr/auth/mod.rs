@@ -1,0 +1,59 @@
+//! Who is asking: sessions, sign-in secrets, and the signed-in recruiter
+//! that server functions and dashboard pages act for.
+
+pub mod secrets;
+pub mod sessions;
+
+use crate::domain::Role;
+use crate::ssr::entities::{dashboard::recruiter, organization};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
+pub use sessions::Audience;
+
+/// The recruiter a request's session belongs to. The session middleware
+/// puts it in the request's extensions; `ssr::with_recruiter` takes it out.
+#[derive(Debug, Clone)]
+pub struct CurrentRecruiter {
+    pub recruiter: recruiter::Model,
+    pub organization: organization::Model,
+    pub role: Role,
+}
+
+impl CurrentRecruiter {
+    pub fn organization_id(&self) -> i64 {
+        self.organization.id
+    }
+}
+
+/// The signed-in recruiter behind a recruiter-session cookie value, if the
+/// session is live and the account enabled.
+pub async fn resume_recruiter<C: ConnectionTrait>(
+    db: &C,
+    raw_session: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentRecruiter>, DbErr> {
+    let Some(session) = sessions::resume(db, Audience::Recruiter, raw_session, now).await? else {
+        return Ok(None);
+    };
+    let found = recruiter::Entity::find_by_id(session.subject_id)
+        .find_also_related(organization::Entity)
+        .one(db)
+        .await?;
+    let Some((recruiter, Some(organization))) = found else {
+        return Ok(None);
+    };
+    let role = Role::parse(&recruiter.role);
+    match role {
+        Some(role)
+            if recruiter.disabled_at.is_none()
+                && recruiter.organization_id == session.organization_id =>
+        {
+            Ok(Some(CurrentRecruiter {
+                recruiter,
+                organization,
+                role,
+            }))
+        }
+        _ => Ok(None),
+    }
+}
