@@ -3,7 +3,8 @@ import * as path from "node:path";
 
 const port = Number(process.env.E2E_PORT ?? "3100");
 const root = path.resolve(__dirname, "..", "..");
-const dataDir = path.join(root, "end2end", ".data");
+// One folder per port, so suites on different ports never share a database.
+const dataDir = path.join(root, "end2end", ".data", String(port));
 
 /** Where the server under test lives and how to reach its database. */
 export const e2e = {

@@ -3,3 +3,5 @@
 
 pub mod organizations;
 pub mod portal;
+pub mod session;
+pub mod sign_in;

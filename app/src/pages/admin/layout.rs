@@ -1,10 +1,33 @@
+use crate::api::session::{Me, get_me};
+use crate::domain::Role;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
+
+/// The signed-in recruiter, provided by the dashboard frame to every page:
+/// `None` while loading or when signed out. Pages use it to hide controls
+/// the role cannot use; the server enforces roles whatever the page shows.
+#[derive(Clone, Copy)]
+pub struct CurrentMe(pub Resource<Result<Me, AppError>>);
+
+/// The signed-in recruiter, if known yet.
+pub fn use_me() -> Signal<Option<Me>> {
+    let me = use_context::<CurrentMe>();
+    Signal::derive(move || me.and_then(|m| m.0.get()).and_then(Result::ok))
+}
+
+/// Whether the signed-in recruiter's role allows `role` (false until known).
+pub fn use_can(role: Role) -> Signal<bool> {
+    let me = use_me();
+    Signal::derive(move || me.get().is_some_and(|me| me.can(role)))
+}
 
 /// The dashboard frame: navigation on the left (on top on phones), the page
 /// on the right.
 #[component]
 pub fn AdminLayout() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_me());
+    provide_context(CurrentMe(me));
     view! {
         <div class="admin">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -13,16 +36,39 @@ pub fn AdminLayout() -> impl IntoView {
                 <nav class="admin-nav" aria-label="Dashboard">
                     <A href="/admin" exact=true>"Overview"</A>
                     <A href="/admin/jobs">"Jobs"</A>
-                    <A href="/admin/settings">"Settings"</A>
                     <A href="/admin/integrations">"Integrations"</A>
+                    <A href="/admin/settings">"Settings"</A>
+                    <A href="/admin/users">"Users"</A>
                 </nav>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        me.await.ok().map(|me| view! { <SignedInAs me /> })
+                    })}
+                </Suspense>
             </aside>
             <main id="main" class="admin-main" tabindex="-1">
-                <p class="notice notice-warning preview-banner">
-                    "Preview: recruiter sign-in is not built yet, so this dashboard is read-only and visible to anyone who can reach this server."
-                </p>
                 <Outlet />
             </main>
+        </div>
+    }
+}
+
+#[component]
+fn SignedInAs(me: Me) -> impl IntoView {
+    let sign_out = ServerAction::<crate::api::sign_in::SignOut>::new();
+    let who = me.name.clone().unwrap_or_else(|| me.email.clone());
+    view! {
+        <div class="admin-account">
+            <p class="admin-org">{me.organization_name.clone()}</p>
+            <p class="muted small">
+                {who}" · "<span class="role-badge">{me.role.label()}</span>
+            </p>
+            {me.dev_mailbox.then(|| view! {
+                <p class="small"><a href="/dev/mailbox">"Dev mailbox"</a></p>
+            })}
+            <ActionForm action=sign_out>
+                <button type="submit" class="button button-secondary button-small">"Sign out"</button>
+            </ActionForm>
         </div>
     }
 }

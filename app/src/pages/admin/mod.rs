@@ -4,6 +4,6 @@ mod layout;
 mod overview;
 mod planned;
 
-pub use layout::AdminLayout;
+pub use layout::{AdminLayout, CurrentMe, use_can, use_me};
 pub use overview::OverviewPage;
 pub use planned::{INTEGRATIONS, JOBS, PlannedPage, SETTINGS};

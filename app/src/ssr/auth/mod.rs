@@ -3,6 +3,7 @@
 
 pub mod secrets;
 pub mod sessions;
+pub mod sign_in;
 
 use crate::domain::Role;
 use crate::ssr::entities::{dashboard::recruiter, organization};
