@@ -1,6 +1,9 @@
 use crate::components::hydration::{current_portal_subdomain, mark_document_hydrated};
 use crate::pages::{
-    admin::{AdminLayout, INTEGRATIONS, JOBS, OverviewPage, PlannedPage, SETTINGS},
+    admin::{
+        AdminLayout, CheckEmailPage, INTEGRATIONS, JOBS, OverviewPage, PlannedPage, SETTINGS,
+        SignInLinkPage, SignInPage,
+    },
     landing::LandingPage,
     not_found::NotFoundPage,
     portal::{PortalByPath, PortalHome},
@@ -58,6 +61,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFoundPage /> }>
                 <Route path=path!("/") view=root ssr=SsrMode::Async />
+                <Route path=path!("/admin/sign-in") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/sign-in/check-email") view=CheckEmailPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/sign-in/link") view=SignInLinkPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage />
                     <Route path=path!("jobs") view=|| view! { <PlannedPage section=&JOBS /> } />
@@ -67,6 +73,7 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <PlannedPage section=&INTEGRATIONS /> }
                     />
                 </ParentRoute>
+                <Route path=path!("/dev/mailbox") view=crate::pages::dev_mailbox::DevMailboxPage ssr=SsrMode::Async />
                 <Route path=path!("/p/:subdomain") view=PortalByPath ssr=SsrMode::Async />
             </Routes>
         </Router>

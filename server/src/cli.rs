@@ -1,4 +1,5 @@
-//! The `trellis` command line: `serve` (the default), `migrate`, `org create`.
+//! The `trellis` command line: `serve` (the default), `migrate`, `org create`,
+//! `admin create`, `greenhouse connect`, `sync`, `simulator`.
 
 use crate::{
     commands::{self, CommandError, greenhouse::ConnectArgs},
@@ -42,6 +43,11 @@ pub enum Command {
     Org {
         #[command(subcommand)]
         command: OrgCommand,
+    },
+    /// Manage dashboard accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
     },
     /// Connect an organization to Greenhouse.
     Greenhouse {
@@ -115,6 +121,29 @@ pub enum GreenhouseCommand {
         #[arg(long)]
         webhook_secret: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a dashboard account (the first admin of an organization).
+    Create {
+        /// The organization's slug.
+        #[arg(long)]
+        org: String,
+        /// The address sign-in links are sent to.
+        #[arg(long)]
+        email: String,
+        /// admin, editor or viewer.
+        #[arg(long, default_value = "admin", value_parser = parse_role)]
+        role: app::domain::Role,
+        /// The person's name, as the dashboard shows it.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn parse_role(text: &str) -> Result<app::domain::Role, String> {
+    app::domain::Role::parse(text).ok_or_else(|| "use admin, editor or viewer".to_owned())
 }
 
 #[derive(Debug, Subcommand)]
@@ -255,6 +284,23 @@ pub async fn execute(command: Command, config: &Config) -> Result<(), CliError> 
             }
             Ok(())
         }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    org,
+                    email,
+                    role,
+                    name,
+                },
+        } => {
+            let args = commands::admin::CreateArgs {
+                org,
+                email,
+                role,
+                name,
+            };
+            Ok(commands::admin::create(&db, &config.public_url, args).await?)
+        }
         Command::Greenhouse {
             command:
                 GreenhouseCommand::Connect {
@@ -363,5 +409,16 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> Result<(), C
         "Trellis is running: open {dashboard} (listening on {})",
         app.local_addr()
     );
+    if config.demo {
+        println!("Demo: sign in as {}.", demo::DEMO_ADMIN_EMAIL);
+    }
+    if config.uses_dev_mailbox() {
+        let mailbox = config
+            .public_url
+            .join("/dev/mailbox")
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        println!("No TRELLIS_SMTP_URL: emails appear at {mailbox}");
+    }
     app.run_until_stopped().await.map_err(CliError::Serve)
 }

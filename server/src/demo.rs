@@ -7,11 +7,20 @@ use crate::{
     secrets::MasterKey,
     simulator::{Simulator, SimulatorConfig, Size},
 };
-use app::{error::AppError, ssr::services::organizations};
+use app::{
+    domain::Role,
+    error::AppError,
+    ssr::services::{
+        organizations,
+        recruiters::{self, NewRecruiter},
+    },
+};
 use sea_orm::DatabaseConnection;
 
 pub const DEMO_SLUG: &str = "demo";
 pub const DEMO_NAME: &str = "Acme Robotics (demo)";
+/// The demo organization's admin; sign in through the dev mailbox.
+pub const DEMO_ADMIN_EMAIL: &str = "admin@acme-robotics.example";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
@@ -59,6 +68,28 @@ pub async fn start(
         webhook_secret: Secret::new(hex::encode(rand::random::<[u8; 24]>())),
     };
     connections::save(db, master_key, organization.id, &connection).await?;
+    ensure_admin(db, organization.id).await?;
     tracing::info!(base_url = %running.base_url, "the demo organization syncs from the built-in Greenhouse simulator");
     Ok(simulator)
+}
+
+/// The demo admin, created once.
+async fn ensure_admin(db: &DatabaseConnection, organization_id: i64) -> Result<(), DemoError> {
+    if recruiters::find_by_email(db, DEMO_ADMIN_EMAIL)
+        .await?
+        .is_none()
+    {
+        recruiters::create(
+            db,
+            NewRecruiter {
+                organization_id,
+                email: DEMO_ADMIN_EMAIL.to_owned(),
+                name: Some("Demo Admin".to_owned()),
+                role: Role::Admin,
+                greenhouse_user_id: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -69,6 +69,13 @@ pub async fn load_recruiter(
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    // A sign-in link's page must not leak its token to anything it loads.
+    if path.starts_with("/admin/sign-in/link") {
+        response.headers_mut().insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+    }
     response
 }
 

@@ -20,7 +20,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
 use tower_http::{
     set_header::SetResponseHeaderLayer,
-    trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
+    trace::{DefaultOnResponse, TraceLayer},
 };
 use tracing::Level;
 
@@ -67,6 +67,9 @@ impl Application {
             outbox: mailer::start(delivery),
             sign_in_key: Arc::new(master_key.derive("trellis sign-in codes")),
             dev_mailbox: config.uses_dev_mailbox(),
+            demo_admin_email: config
+                .demo
+                .then(|| crate::demo::DEMO_ADMIN_EMAIL.to_owned()),
         };
         Ok(Self {
             router: router(state, webhooks),
@@ -106,7 +109,11 @@ impl Application {
                 tracing::debug!(%error, "could not set TCP_NODELAY");
             }
         });
-        axum::serve(listener, self.router)
+        // The peer address keys the per-IP sign-in limit.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service)
             .with_graceful_shutdown(stop)
             .await
     }
@@ -138,7 +145,14 @@ pub fn router(state: AppState, webhooks: WebhookState) -> Router {
     }
     // One structured line per request: method, path, status and latency.
     let trace = TraceLayer::new_for_http()
-        .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+        // The path only: query strings can hold sign-in tokens.
+        .make_span_with(|request: &axum::http::Request<_>| {
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                path = %request.uri().path(),
+            )
+        })
         .on_request(())
         .on_response(DefaultOnResponse::new().level(Level::INFO));
     router.layer(trace).with_state(state)

@@ -1,6 +1,7 @@
 //! Server functions (thin glue over `ssr::services`) and the plain DTOs they
 //! return, which both the server and the browser compile.
 
+pub mod dev_mailbox;
 pub mod organizations;
 pub mod portal;
 pub mod session;

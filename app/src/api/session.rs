@@ -30,16 +30,20 @@ impl Me {
 #[server(endpoint = "get_me")]
 pub async fn get_me() -> Result<Me, AppError> {
     use crate::ssr::with_recruiter;
-    with_recruiter(Role::Viewer, "viewing the dashboard", |state, me| async move {
-        Ok(Me {
-            recruiter_id: me.recruiter.id,
-            email: me.recruiter.email,
-            name: me.recruiter.name,
-            role: me.role,
-            organization_name: me.organization.name,
-            organization_slug: me.organization.slug,
-            dev_mailbox: state.dev_mailbox,
-        })
-    })
+    with_recruiter(
+        Role::Viewer,
+        "viewing the dashboard",
+        |state, me| async move {
+            Ok(Me {
+                recruiter_id: me.recruiter.id,
+                email: me.recruiter.email,
+                name: me.recruiter.name,
+                role: me.role,
+                organization_name: me.organization.name,
+                organization_slug: me.organization.slug,
+                dev_mailbox: state.dev_mailbox,
+            })
+        },
+    )
     .await
 }

@@ -1,11 +1,204 @@
-//! Recruiter sign-in by emailed link or code, and sign-out.
+//! Recruiter sign-in by emailed link or code, and sign-out. Every function
+//! here ends in a redirect, so the forms behave the same with and without
+//! JavaScript.
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the confirm page shows about a link before it is used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkPreview {
+    /// `a…@example.com`: enough to recognise, not to harvest.
+    pub email_hint: String,
+}
+
+/// What the sign-in page may tell a visitor about this set-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignInHints {
+    /// Mail goes to the dev mailbox (no SMTP server configured).
+    pub dev_mailbox: bool,
+    /// Demo mode's admin account.
+    pub demo_admin_email: Option<String>,
+}
+
+#[server(endpoint = "get_sign_in_hints")]
+pub async fn get_sign_in_hints() -> Result<SignInHints, AppError> {
+    use crate::ssr::with_state;
+    with_state(|state| async move {
+        Ok(SignInHints {
+            dev_mailbox: state.dev_mailbox,
+            demo_admin_email: state.demo_admin_email.clone(),
+        })
+    })
+    .await
+}
+
+/// "Email me a sign-in link". The answer is the same whether or not the
+/// address has an account: the "check your email" page.
+#[server(endpoint = "request_sign_in")]
+pub async fn request_sign_in(email: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::ssr::{auth::sign_in, with_state};
+    with_state(|state| async move {
+        let ip = sign_in::request_ip();
+        match sign_in::request_link(&state, &email, &ip, chrono::Utc::now()).await {
+            Ok(attempt) => {
+                sign_in::set_cookie(sign_in::attempt_cookie(&attempt));
+                let next = sign_in::safe_next(next.as_deref());
+                let query = url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("next", &next)
+                    .finish();
+                sign_in::see_other(&format!("/admin/sign-in/check-email?{query}"));
+                Ok(())
+            }
+            Err(AppError::RateLimited {
+                retry_after_seconds,
+            }) => {
+                if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+                    && let Ok(value) = http::HeaderValue::from_str(&retry_after_seconds.to_string())
+                {
+                    response.insert_header(http::header::RETRY_AFTER, value);
+                }
+                Err(AppError::RateLimited {
+                    retry_after_seconds,
+                })
+            }
+            Err(error) => Err(error),
+        }
+    })
+    .await
+}
+
+/// Checks a link without using it, for its confirm page.
+#[server(endpoint = "preview_sign_in_link")]
+pub async fn preview_sign_in_link(token: String) -> Result<LinkPreview, AppError> {
+    use crate::ssr::{
+        auth::{Audience, sign_in},
+        with_state,
+    };
+    with_state(|state| async move {
+        let token = sign_in::peek_link(&state.db, Audience::Recruiter, &token, chrono::Utc::now())
+            .await?
+            .ok_or_else(|| AppError::not_found("This sign-in link"))?;
+        Ok(LinkPreview {
+            email_hint: email_hint(&token.email),
+        })
+    })
+    .await
+}
+
+/// `ada@example.com` → `a…@example.com`.
+pub fn email_hint(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}…@{domain}")
+        }
+        None => "…".to_owned(),
+    }
+}
+
+/// The confirm page's button: uses the link and starts a session.
+#[server(endpoint = "confirm_sign_in")]
+pub async fn confirm_sign_in(token: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::ssr::{
+        auth::{
+            Audience, sessions,
+            sign_in::{self, Outcome},
+        },
+        with_state,
+    };
+    with_state(|state| async move {
+        let attempt = sessions::read_cookie(&sign_in::request_headers(), sign_in::ATTEMPT_COOKIE);
+        let outcome = sign_in::use_link(
+            &state.db,
+            Audience::Recruiter,
+            &token,
+            attempt.as_deref(),
+            chrono::Utc::now(),
+        )
+        .await?;
+        match outcome {
+            Outcome::SignedIn {
+                organization_id,
+                subject_id,
+            } => {
+                sign_in::finish_recruiter_sign_in(&state, organization_id, subject_id).await?;
+                sign_in::see_other(&sign_in::safe_next(next.as_deref()));
+            }
+            Outcome::OtherBrowser => {
+                sign_in::see_other("/admin/sign-in/check-email?problem=other-browser")
+            }
+            Outcome::WrongCode { .. } | Outcome::Invalid => {
+                sign_in::see_other("/admin/sign-in?problem=invalid-link")
+            }
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// The code from the email, typed in the browser that asked for it.
+#[server(endpoint = "sign_in_with_code")]
+pub async fn sign_in_with_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::ssr::{
+        auth::{
+            Audience, sessions,
+            sign_in::{self, Outcome},
+        },
+        with_state,
+    };
+    with_state(|state| async move {
+        let attempt = sessions::read_cookie(&sign_in::request_headers(), sign_in::ATTEMPT_COOKIE);
+        let outcome = sign_in::use_code(
+            &state.db,
+            state.sign_in_key.as_slice(),
+            Audience::Recruiter,
+            attempt.as_deref(),
+            &code,
+            chrono::Utc::now(),
+        )
+        .await?;
+        match outcome {
+            Outcome::SignedIn {
+                organization_id,
+                subject_id,
+            } => {
+                sign_in::finish_recruiter_sign_in(&state, organization_id, subject_id).await?;
+                sign_in::see_other(&sign_in::safe_next(next.as_deref()));
+                Ok(())
+            }
+            Outcome::WrongCode { tries_left } => Err(AppError::invalid(
+                "code",
+                format!(
+                    "That code is not right. {tries_left} {} left.",
+                    if tries_left == 1 { "try" } else { "tries" }
+                ),
+            )),
+            Outcome::OtherBrowser | Outcome::Invalid => Err(AppError::invalid(
+                "code",
+                "This code has expired or can no longer be used. Ask for a new sign-in email.",
+            )),
+        }
+    })
+    .await
+}
 
 /// Ends this browser's dashboard session and goes to the sign-in page.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::ssr::{auth::sign_in, with_state};
     with_state(|state| async move { sign_in::sign_out(&state).await }).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_hints_show_only_the_first_letter() {
+        assert_eq!(email_hint("ada@example.com"), "a…@example.com");
+        assert_eq!(email_hint("é@x.io"), "é…@x.io");
+        assert_eq!(email_hint("nope"), "…");
+    }
 }

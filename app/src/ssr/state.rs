@@ -19,6 +19,8 @@ pub struct AppState {
     pub sign_in_key: Arc<[u8; 32]>,
     /// Whether mail goes to the dev mailbox page (no SMTP server set).
     pub dev_mailbox: bool,
+    /// Demo mode's admin account, shown on the sign-in page.
+    pub demo_admin_email: Option<String>,
 }
 
 impl AppState {

@@ -1,6 +1,7 @@
 //! The Greenhouse-facing commands of the `trellis` CLI: `greenhouse connect`,
 //! `sync`, `sync status` and `simulator`. `cli.rs` parses; these run.
 
+pub mod admin;
 pub mod greenhouse;
 pub mod simulator;
 pub mod sync;
@@ -36,7 +37,10 @@ impl CommandError {
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            CommandError::UnknownOrganization(_) | CommandError::Invalid(_)
+            CommandError::UnknownOrganization(_)
+                | CommandError::Invalid(_)
+                | CommandError::App(app::error::AppError::Invalid { .. })
+                | CommandError::App(app::error::AppError::Conflict { .. })
         )
     }
 }

@@ -10,5 +10,6 @@ mod migrations;
 mod pages;
 mod security;
 mod server_fns;
+mod sign_in;
 mod sync;
 mod webhooks;

@@ -11,7 +11,7 @@ fn nonce_of(csp: &str) -> String {
 #[tokio::test]
 async fn html_pages_carry_a_fresh_nonce_based_csp() {
     let app = spawn_app().await;
-    let first = app.get("/admin").await;
+    let first = app.get("/admin/sign-in").await;
     let csp = first.headers()["content-security-policy"]
         .to_str()
         .unwrap_or_default()
@@ -36,7 +36,7 @@ async fn html_pages_carry_a_fresh_nonce_based_csp() {
         "every inline script carries the nonce"
     );
 
-    let second = app.get("/admin").await;
+    let second = app.get("/admin/sign-in").await;
     let again = nonce_of(
         second.headers()["content-security-policy"]
             .to_str()
@@ -48,7 +48,7 @@ async fn html_pages_carry_a_fresh_nonce_based_csp() {
 #[tokio::test]
 async fn every_response_carries_the_common_security_headers() {
     let app = spawn_app().await;
-    for path in ["/healthz", "/admin", "/nope"] {
+    for path in ["/healthz", "/admin", "/admin/sign-in", "/nope"] {
         let response = app.get(path).await;
         let headers = response.headers();
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
@@ -65,13 +65,16 @@ async fn every_response_carries_the_common_security_headers() {
 #[tokio::test]
 async fn cross_origin_posts_to_server_functions_are_refused() {
     let app = spawn_app().await;
+    app.create_org("acme", "Acme Robotics").await;
     for headers in [
         [("sec-fetch-site", "cross-site")],
         [("sec-fetch-site", "same-site")],
         [("origin", "https://evil.example")],
         [("origin", "http://localhost:4000")],
     ] {
-        let response = app.call("get_instance_overview", &[], &headers).await;
+        let response = app
+            .call("get_portal_home", &[("subdomain", "acme")], &headers)
+            .await;
         assert_eq!(response.status(), 403, "{headers:?}");
     }
     for headers in [
@@ -79,7 +82,9 @@ async fn cross_origin_posts_to_server_functions_are_refused() {
         [("origin", "http://localhost:3000")],
         [("origin", "http://acme.localhost:3000")],
     ] {
-        let response = app.call("get_instance_overview", &[], &headers).await;
+        let response = app
+            .call("get_portal_home", &[("subdomain", "acme")], &headers)
+            .await;
         assert_eq!(response.status(), 200, "{headers:?}");
     }
 }

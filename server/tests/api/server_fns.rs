@@ -1,30 +1,34 @@
 use crate::helpers::spawn_app;
+use app::domain::Role;
 use serde_json::Value;
 
 #[tokio::test]
-async fn get_instance_overview_returns_the_organizations_as_json() {
+async fn get_overview_shows_only_the_signed_in_recruiters_organization() {
     let app = spawn_app().await;
     app.create_org("zeta", "Zeta Labs").await;
-    app.create_org("acme", "Acme Robotics").await;
-    let response = app.call("get_instance_overview", &[], &[]).await;
+    let browser = app.signed_in("acme", Role::Viewer).await;
+    let response = browser.call("get_overview", &[]).await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.expect("JSON");
-    assert_eq!(body["database"], app.database.backend_name());
-    let names: Vec<&str> = body["organizations"]
-        .as_array()
-        .expect("organizations")
-        .iter()
-        .filter_map(|org| org["name"].as_str())
-        .collect();
-    assert_eq!(names, ["Acme Robotics", "Zeta Labs"]);
-    assert_eq!(
-        body["organizations"][0]["portal_path_url"],
-        "http://localhost:3000/p/acme"
-    );
-    assert_eq!(
-        body["organizations"][0]["portal_url"],
-        "http://acme.localhost:3000/"
-    );
+    assert_eq!(body["name"], "acme Inc.");
+    assert_eq!(body["portal_path_url"], "http://localhost:3000/p/acme");
+    assert_eq!(body["portal_url"], "http://acme.localhost:3000/");
+    assert_eq!(body["recruiters"], 1);
+    assert_eq!(body["jobs"], 0);
+    assert!(body["greenhouse_api"].is_null());
+    assert!(!body.to_string().contains("Zeta"), "{body}");
+}
+
+#[tokio::test]
+async fn signed_out_calls_to_dashboard_functions_answer_401() {
+    let app = spawn_app().await;
+    app.create_org("acme", "Acme Robotics").await;
+    for endpoint in ["get_overview", "get_me"] {
+        let response = app.call(endpoint, &[], &[]).await;
+        assert_eq!(response.status(), 401, "{endpoint}");
+        let error: Value = response.json().await.expect("JSON error");
+        assert_eq!(error["kind"], "unauthenticated", "{endpoint}");
+    }
 }
 
 #[tokio::test]
@@ -51,7 +55,9 @@ async fn get_portal_home_answers_404_with_a_typed_error_for_unknown_portals() {
 async fn a_server_function_without_a_database_answers_503() {
     let app = spawn_app().await;
     app.db.close_by_ref().await.expect("close");
-    let response = app.call("get_instance_overview", &[], &[]).await;
+    let response = app
+        .call("get_portal_home", &[("subdomain", "acme")], &[])
+        .await;
     assert_eq!(response.status(), 503);
     let error: Value = response.json().await.expect("JSON error");
     assert_eq!(error["kind"], "unavailable");
@@ -64,7 +70,11 @@ async fn server_functions_are_post_only_so_a_cross_site_link_cannot_call_them() 
     let registered: Vec<(String, String)> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, method)| (path.to_owned(), method.to_string()))
         .collect();
-    for expected in ["/api/get_instance_overview", "/api/get_portal_home"] {
+    for expected in [
+        "/api/get_overview",
+        "/api/get_portal_home",
+        "/api/confirm_sign_in",
+    ] {
         assert!(
             registered.iter().any(|(path, _)| path == expected),
             "{expected} in {registered:?}"
@@ -76,6 +86,6 @@ async fn server_functions_are_post_only_so_a_cross_site_link_cannot_call_them() 
     );
 
     let app = spawn_app().await;
-    let response = app.get("/api/get_instance_overview").await;
+    let response = app.get("/api/get_overview").await;
     assert_eq!(response.status(), 405);
 }

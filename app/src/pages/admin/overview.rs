@@ -1,18 +1,15 @@
-use crate::api::organizations::{InstanceOverview, OrganizationSummary, get_instance_overview};
+use crate::api::organizations::{Overview, get_overview};
 use crate::components::{
-    copy_button::CopyButton,
-    error_panel::ErrorPanel,
-    page_header::PageHeader,
-    time::{format_date, format_utc},
+    copy_button::CopyButton, error_panel::ErrorPanel, page_header::PageHeader, time::format_utc,
 };
 use leptos::prelude::*;
 
-/// `/admin`: the organizations on this instance, read from the database on
+/// `/admin`: the signed-in recruiter's organization at a glance, read on
 /// the server and refreshed in place once the page is interactive.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let refreshes = RwSignal::new(0_u32);
-    let overview = Resource::new(move || refreshes.get(), |_| get_instance_overview());
+    let overview = Resource::new(move || refreshes.get(), |_| get_overview());
     // Without JavaScript the link reloads the page; after hydration it
     // refetches in place.
     let refresh = move |ev: leptos::ev::MouseEvent| {
@@ -21,13 +18,13 @@ pub fn OverviewPage() -> impl IntoView {
     };
 
     view! {
-        <PageHeader title="Overview" description="Organizations on this Trellis instance.">
+        <PageHeader title="Overview" description="Your organization on Trellis at a glance.">
             <a class="button button-secondary" href="/admin" on:click=refresh>"Refresh"</a>
         </PageHeader>
-        <Transition fallback=|| view! { <p class="muted">"Loading organizations…"</p> }>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(overview) => view! { <Organizations overview /> }.into_any(),
+                    Ok(overview) => view! { <OverviewBody overview /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -36,64 +33,54 @@ pub fn OverviewPage() -> impl IntoView {
 }
 
 #[component]
-fn Organizations(overview: InstanceOverview) -> impl IntoView {
-    let status = format!(
-        "Read from {} at {}.",
-        overview.database,
-        format_utc(&overview.checked_at)
-    );
-    let body = if overview.organizations.is_empty() {
-        view! {
-            <div class="card empty-state">
-                <h2>"No organizations yet"</h2>
-                <p>"Create the first one from a terminal on the server, then refresh this page:"</p>
-                <pre><code>"trellis org create --slug acme --name \"Acme Robotics\""</code></pre>
-            </div>
-        }
-        .into_any()
-    } else {
-        view! {
-            <div class="table-wrap">
-                <table class="table">
-                    <caption class="visually-hidden">"Organizations"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Slug"</th>
-                            <th scope="col">"Candidate portal"</th>
-                            <th scope="col">"Created"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {overview.organizations.into_iter().map(|org| view! { <OrganizationRow org /> }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        }
-        .into_any()
-    };
-    view! {
-        <p class="status-line" role="status" aria-live="polite">{status}</p>
-        {body}
-    }
-}
-
-#[component]
-fn OrganizationRow(org: OrganizationSummary) -> impl IntoView {
-    let link = org
+fn OverviewBody(overview: Overview) -> impl IntoView {
+    let link = overview
         .portal_url
         .clone()
-        .unwrap_or_else(|| org.portal_path_url.clone());
-    let copy_label = format!("Copy the portal link of {}", org.name);
+        .unwrap_or_else(|| overview.portal_path_url.clone());
+    let data_as_of = match overview.data_as_of {
+        Some(at) => format!("Greenhouse data as of {}.", format_utc(&at)),
+        None => "No Greenhouse data synced yet.".to_owned(),
+    };
+    let connection = match (
+        overview.greenhouse_api.as_deref(),
+        overview.greenhouse_status.as_deref(),
+    ) {
+        (Some(api), Some("ok")) => format!("Connected to Greenhouse (Harvest {api})."),
+        (Some(api), _) => {
+            format!("Greenhouse (Harvest {api}) refused the stored credentials; see Integrations.")
+        }
+        _ => "Greenhouse is not connected yet.".to_owned(),
+    };
+    let copy_label = format!("Copy the portal link of {}", overview.name);
     view! {
-        <tr>
-            <th scope="row">{org.name}</th>
-            <td><code>{org.slug}</code></td>
-            <td class="link-cell">
-                <a href=link.clone()>{link.clone()}</a>
+        <p class="status-line" role="status" aria-live="polite">
+            {format!("Read at {}.", format_utc(&overview.checked_at))}
+        </p>
+        <section class="card overview-org" aria-labelledby="org-name">
+            <h2 id="org-name">{overview.name.clone()}</h2>
+            <p>{connection}" "{data_as_of}" "<a href="/admin/integrations">"Integrations"</a></p>
+            <p class="link-cell">
+                "Candidate portal: "<a href=link.clone()>{link.clone()}</a>
                 <CopyButton text=link label=copy_label />
-            </td>
-            <td>{format_date(&org.created_at)}</td>
-        </tr>
+            </p>
+        </section>
+        <dl class="stat-grid">
+            <div class="card stat">
+                <dt>"Greenhouse jobs"</dt>
+                <dd>{overview.jobs}</dd>
+                <a href="/admin/jobs">"See the ATS tab"</a>
+            </div>
+            <div class="card stat">
+                <dt>"Jobs with a portal"</dt>
+                <dd>{overview.active_portals}</dd>
+                <a href="/admin/jobs/active">"See the Active tab"</a>
+            </div>
+            <div class="card stat">
+                <dt>"Recruiters"</dt>
+                <dd>{overview.recruiters}</dd>
+                <a href="/admin/users">"Manage users"</a>
+            </div>
+        </dl>
     }
 }

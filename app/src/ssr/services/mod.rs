@@ -1,6 +1,7 @@
 //! Services: the application's logic over the database, called by server
 //! functions and the CLI, and unit-tested without HTTP.
 
+pub mod dev_mailbox;
 pub mod organizations;
 pub mod portal;
 pub mod recruiters;

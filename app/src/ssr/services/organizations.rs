@@ -1,11 +1,11 @@
-use crate::api::organizations::{InstanceOverview, OrganizationSummary};
+use crate::api::organizations::Overview;
 use crate::domain::Subdomain;
 use crate::error::AppError;
 use crate::ssr::AppState;
 use crate::ssr::entities::organization::{self, Entity as Organization};
 use crate::ssr::links;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, Set, SqlErr,
 };
 
@@ -97,31 +97,48 @@ pub async fn find_by_slug(
         .await?)
 }
 
-/// What the dashboard's overview shows: the organizations on this instance.
-pub async fn overview(state: &AppState) -> Result<InstanceOverview, AppError> {
-    let organizations = Organization::find()
-        .order_by_asc(organization::Column::Name)
-        .order_by_asc(organization::Column::Id)
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|org| OrganizationSummary {
-            portal_url: links::portal_subdomain_url(&state.public_url, &org.subdomain),
-            portal_path_url: links::portal_path_url(&state.public_url, &org.subdomain),
-            slug: org.slug,
-            name: org.name,
-            subdomain: org.subdomain,
-            created_at: org.created_at,
-        })
-        .collect();
-    let database = match state.db.get_database_backend() {
-        DbBackend::Postgres => "PostgreSQL",
-        DbBackend::Sqlite => "SQLite",
-        _ => "another database",
-    };
-    Ok(InstanceOverview {
-        database: database.to_owned(),
-        organizations,
+/// What the dashboard's overview shows about one organization.
+pub async fn overview(
+    state: &AppState,
+    organization: &organization::Model,
+) -> Result<Overview, AppError> {
+    use crate::ssr::entities::dashboard::{portal, recruiter};
+    use crate::ssr::entities::greenhouse::jobs;
+    use crate::ssr::entities::sync::{greenhouse_connection, sync_run};
+    use sea_orm::PaginatorTrait;
+    let db = &state.db;
+    let id = organization.id;
+    let connection = greenhouse_connection::Entity::find_by_id(id)
+        .one(db)
+        .await?;
+    let last_run = sync_run::Entity::find()
+        .filter(sync_run::Column::OrganizationId.eq(id))
+        .filter(sync_run::Column::Status.eq("completed"))
+        .order_by_desc(sync_run::Column::FinishedAt)
+        .one(db)
+        .await?;
+    Ok(Overview {
+        name: organization.name.clone(),
+        slug: organization.slug.clone(),
+        portal_url: links::portal_subdomain_url(&state.public_url, &organization.subdomain),
+        portal_path_url: links::portal_path_url(&state.public_url, &organization.subdomain),
+        greenhouse_api: connection.as_ref().map(|c| c.api_version.clone()),
+        greenhouse_status: connection.map(|c| c.status),
+        data_as_of: last_run.and_then(|run| run.finished_at),
+        jobs: jobs::Entity::find()
+            .filter(jobs::Column::OrganizationId.eq(id))
+            .count(db)
+            .await?,
+        active_portals: portal::Entity::find()
+            .filter(portal::Column::OrganizationId.eq(id))
+            .filter(portal::Column::Active.eq(true))
+            .count(db)
+            .await?,
+        recruiters: recruiter::Entity::find()
+            .filter(recruiter::Column::OrganizationId.eq(id))
+            .filter(recruiter::Column::DisabledAt.is_null())
+            .count(db)
+            .await?,
         checked_at: chrono::Utc::now(),
     })
 }
