@@ -32,15 +32,23 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
+    // Signs the demo accounts in once (see tests/auth.ts).
+    {
+      name: "setup",
+      use: { ...chromium, javaScriptEnabled: true },
+      testMatch: /auth\.setup\.ts/,
+    },
     {
       name: "js",
       use: { ...chromium, javaScriptEnabled: true },
-      testIgnore: /.*\.nojs\.spec\.ts/,
+      testIgnore: [/.*\.nojs\.spec\.ts/, /auth\.setup\.ts/],
+      dependencies: ["setup"],
     },
     {
       name: "no-js",
       use: { ...chromium, javaScriptEnabled: false },
-      testIgnore: /.*\.hydrate\.spec\.ts/,
+      testIgnore: [/.*\.hydrate\.spec\.ts/, /auth\.setup\.ts/],
+      dependencies: ["setup"],
     },
   ],
   webServer: {

@@ -1,7 +1,7 @@
 use crate::components::hydration::{current_portal_subdomain, mark_document_hydrated};
 use crate::pages::{
     admin::{
-        AdminLayout, CheckEmailPage, INTEGRATIONS, JOBS, OverviewPage, PlannedPage, SETTINGS,
+        AdminLayout, CheckEmailPage, JOBS, OverviewPage, PlannedPage,
         SignInLinkPage, SignInPage,
     },
     landing::LandingPage,
@@ -66,12 +66,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/sign-in/link") view=SignInLinkPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage />
+                    <Route path=path!("users") view=crate::pages::admin::UsersPage />
                     <Route path=path!("jobs") view=|| view! { <PlannedPage section=&JOBS /> } />
-                    <Route path=path!("settings") view=|| view! { <PlannedPage section=&SETTINGS /> } />
-                    <Route
-                        path=path!("integrations")
-                        view=|| view! { <PlannedPage section=&INTEGRATIONS /> }
-                    />
+                    <Route path=path!("settings") view=crate::pages::admin::SettingsPage />
+                    <Route path=path!("integrations") view=crate::pages::admin::IntegrationsPage />
                 </ParentRoute>
                 <Route path=path!("/dev/mailbox") view=crate::pages::dev_mailbox::DevMailboxPage ssr=SsrMode::Async />
                 <Route path=path!("/p/:subdomain") view=PortalByPath ssr=SsrMode::Async />

@@ -17,6 +17,9 @@ export const e2e = {
     TRELLIS_PUBLIC_URL: `http://localhost:${port}`,
     LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
     E2E_DATA_DIR: dataDir,
+    E2E_PORT: String(port),
+    // The demo organization, synced from the built-in simulator, with its admin.
+    TRELLIS_DEMO: "1",
     RUST_LOG: "warn",
   } as Record<string, string>,
 };

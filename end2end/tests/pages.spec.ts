@@ -1,45 +1,15 @@
 // Server-rendered content: runs with JavaScript on and off.
 import { test, expect } from "./fixtures";
 import { e2e } from "./env";
+import { signedIn } from "./auth";
 
-test("the landing page sends recruiters to the dashboard", async ({ page }) => {
+test("the landing page sends recruiters to the dashboard, which asks them to sign in", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("A calmer interview process for every candidate");
   await page.getByRole("link", { name: "Open the dashboard" }).click();
-  await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
+  await expect(page).toHaveURL(/\/admin\/sign-in\?next=%2Fadmin$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Sign in to Trellis" })).toBeVisible();
 });
-
-test("the dashboard overview lists organizations read from the database", async ({ page }) => {
-  await page.goto("/admin");
-  await expect(page).toHaveTitle("Overview · Trellis");
-  const nav = page.getByRole("navigation", { name: "Dashboard" });
-  for (const item of ["Overview", "Jobs", "Settings", "Integrations"]) {
-    await expect(nav.getByRole("link", { name: item })).toBeVisible();
-  }
-  await expect(nav.getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "page");
-  await expect(page.getByRole("status").filter({ hasText: "Read from SQLite" })).toBeVisible();
-  const globex = page.getByRole("row", { name: /Globex Corporation/ });
-  await expect(globex.getByRole("cell", { name: "globex", exact: true })).toBeVisible();
-  await expect(globex.getByRole("link", { name: `http://globex.localhost:${e2e.port}/` })).toBeVisible();
-  await expect(page.getByRole("row", { name: /Initech/ })).toBeVisible();
-});
-
-for (const [name, heading, says] of [
-  ["Jobs", "No jobs to show yet", "Connecting Greenhouse is not available in this version"],
-  ["Settings", "Portal settings are not available yet", "subdomain equal to its slug"],
-  ["Integrations", "Greenhouse is not connected", "no data is synced yet"],
-] as const) {
-  test(`the ${name} page says plainly what is not there yet`, async ({ page }) => {
-    await page.goto("/admin");
-    await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name }).click();
-    await expect(page).toHaveURL(new RegExp(`/admin/${name.toLowerCase()}$`));
-    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
-    await expect(page.getByRole("heading", { level: 2, name: heading })).toBeVisible();
-    await expect(page.getByText(says)).toBeVisible();
-    await expect(page).toHaveTitle(`${name} · Trellis`);
-    });
-}
 
 test("an organization's portal lives at /p/<subdomain>", async ({ page }) => {
   const response = await page.goto("/p/globex");
@@ -70,10 +40,30 @@ test("an unknown address answers 404 with a way back", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Go to the home page" })).toHaveAttribute("href", "/");
 });
 
-test("the dashboard is usable on a phone-sized screen", async ({ page }) => {
-  await page.setViewportSize({ width: 360, height: 740 });
-  await page.goto("/admin");
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
-  await expect(page.getByRole("link", { name: "Integrations" })).toBeVisible();
+test.describe("signed in", () => {
+  test.use(signedIn("admin"));
+
+  test("the overview shows the recruiter's own organization", async ({ page }) => {
+    await page.goto("/admin");
+    await expect(page).toHaveTitle("Overview · Trellis");
+    const nav = page.getByRole("navigation", { name: "Dashboard" });
+    for (const item of ["Overview", "Jobs", "Integrations", "Settings", "Users"]) {
+      await expect(nav.getByRole("link", { name: item })).toBeVisible();
+    }
+    await expect(nav.getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByRole("heading", { level: 2, name: "Acme Robotics (demo)" })).toBeVisible();
+    await expect(page.getByText("Connected to Greenhouse (Harvest v3).")).toBeVisible();
+    await expect(page.getByRole("link", { name: `http://demo.localhost:${e2e.port}/` })).toBeVisible();
+    // Other organizations on the instance are not shown.
+    await expect(page.getByText("Globex Corporation")).toHaveCount(0);
+    await expect(page.getByText("Demo Admin")).toBeVisible();
+  });
+
+  test("the dashboard is usable on a phone-sized screen", async ({ page }) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto("/admin");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expect(page.getByRole("link", { name: "Integrations" })).toBeVisible();
+  });
 });

@@ -2,7 +2,7 @@
 //! webhook secret, stored sealed with the master key (`greenhouse_connections`).
 
 use crate::{
-    harvest::{self, ApiVersion, ClientOptions, Credentials, HarvestError, Secret},
+    harvest::{self, ApiVersion, ClientOptions, Credentials, Harvest, HarvestError, Refusal, Secret},
     secrets::MasterKey,
 };
 use app::ssr::entities::sync::greenhouse_connection;
@@ -71,6 +71,62 @@ pub enum ConnectionError {
     Undecryptable { organization_id: i64 },
     #[error("the stored Greenhouse connection is damaged: {0}")]
     Corrupt(String),
+}
+
+/// Why [`connect`] stored nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// Greenhouse answered, but refused these endpoints: scopes (v3) or
+    /// permissions (v1) are missing.
+    #[error("{}", refused_message(.0))]
+    Refused(Vec<Refusal>),
+    /// A wrong secret or key, an unreachable host, an unexpected answer.
+    #[error(transparent)]
+    Harvest(#[from] HarvestError),
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+}
+
+fn refused_message(refusals: &[Refusal]) -> String {
+    match Refusal::into_result(refusals.to_vec()) {
+        Err(error) => error.to_string(),
+        Ok(()) => String::new(),
+    }
+}
+
+/// The client options of a credential check: a person is waiting, so an
+/// unreachable host fails fast.
+pub fn check_options() -> ClientOptions {
+    ClientOptions {
+        max_attempts: 3,
+        request_timeout: std::time::Duration::from_secs(15),
+        ..ClientOptions::default()
+    }
+}
+
+/// Tests credentials against Greenhouse without storing anything: a token
+/// (v3), then one row of every list Trellis reads. `Ok` holds the endpoints
+/// refused for a missing scope or permission (empty when all answered).
+pub async fn check(credentials: &Credentials, base_url: &Url) -> Result<Vec<Refusal>, HarvestError> {
+    harvest::Client::new(credentials.clone(), base_url.clone(), check_options())?
+        .check_access()
+        .await
+}
+
+/// Tests the credentials and stores them only when every endpoint answered
+/// (`greenhouse connect` and the dashboard's Integrations page).
+pub async fn connect(
+    db: &impl ConnectionTrait,
+    key: &MasterKey,
+    organization_id: i64,
+    conn: &NewConnection,
+) -> Result<(), ConnectError> {
+    let refusals = check(&conn.credentials, &conn.base_url).await?;
+    if !refusals.is_empty() {
+        return Err(ConnectError::Refused(refusals));
+    }
+    save(db, key, organization_id, conn).await?;
+    Ok(())
 }
 
 /// Stores (or replaces) the organization's connection, secrets sealed; its

@@ -8,6 +8,7 @@ pub mod connections;
 pub mod db;
 pub mod demo;
 pub mod harvest;
+pub mod integrations;
 pub mod mailer;
 pub mod routes;
 pub mod secrets;

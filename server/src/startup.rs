@@ -4,7 +4,7 @@ use crate::{
     config::Config,
     mailer::{self, Delivery},
     routes::{
-        health,
+        health, uploads,
         webhooks::{self, WebhookState},
     },
     secrets::MasterKey,
@@ -60,6 +60,7 @@ impl Application {
             .build();
         let delivery = Delivery::new(config.smtp_url.as_ref(), &db)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        let greenhouse = crate::integrations::Integrations::shared(db.clone(), master_key.clone());
         let state = AppState {
             leptos_options,
             db,
@@ -70,6 +71,7 @@ impl Application {
             demo_admin_email: config
                 .demo
                 .then(|| crate::demo::DEMO_ADMIN_EMAIL.to_owned()),
+            greenhouse,
         };
         Ok(Self {
             router: router(state, webhooks),
@@ -130,6 +132,7 @@ pub fn router(state: AppState, webhooks: WebhookState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .merge(webhooks::router(webhooks))
+        .merge(uploads::upload_router())
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(
@@ -139,7 +142,9 @@ pub fn router(state: AppState, webhooks: WebhookState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.public_url.clone(),
             security::refuse_cross_origin,
-        ));
+        ))
+        // Public, immutable images: outside the session middleware's `no-store`.
+        .merge(uploads::serve_router());
     for (name, value) in security::common_headers(https) {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }

@@ -2,7 +2,10 @@
 //! return, which both the server and the browser compile.
 
 pub mod dev_mailbox;
+pub mod integrations;
 pub mod organizations;
 pub mod portal;
 pub mod session;
+pub mod settings;
 pub mod sign_in;
+pub mod users;

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod context;
 pub mod entities;
+pub mod greenhouse;
 pub mod links;
 pub mod mail;
 pub mod services;

@@ -21,6 +21,9 @@ pub struct AppState {
     pub dev_mailbox: bool,
     /// Demo mode's admin account, shown on the sign-in page.
     pub demo_admin_email: Option<String>,
+    /// Greenhouse connection tests, saving and "Sync now" (implemented by
+    /// the `server` crate).
+    pub greenhouse: Arc<dyn super::greenhouse::GreenhouseGateway>,
 }
 
 impl AppState {

@@ -3,12 +3,11 @@
 
 use super::{CommandError, find_organization};
 use crate::{
-    connections::{self, NewConnection},
-    harvest::{self, ClientOptions, Credentials, Harvest, Secret},
+    connections::{self, ConnectError, NewConnection},
+    harvest::{Credentials, Refusal, Secret},
     secrets::MasterKey,
 };
 use sea_orm::DatabaseConnection;
-use std::time::Duration;
 use url::Url;
 
 /// What `greenhouse connect` was given.
@@ -34,14 +33,6 @@ pub async fn connect(
         version.as_str(),
         args.base_url
     );
-    // A person is waiting: fail fast on an unreachable host.
-    let options = ClientOptions {
-        max_attempts: 3,
-        request_timeout: Duration::from_secs(15),
-        ..ClientOptions::default()
-    };
-    let client = harvest::Client::new(args.credentials.clone(), args.base_url.clone(), options)?;
-    client.verify().await?;
     let (webhook_secret, generated) = match args.webhook_secret {
         Some(secret) if secret.len() >= 16 => (secret, false),
         Some(_) => {
@@ -51,7 +42,7 @@ pub async fn connect(
         }
         None => (hex::encode(rand::random::<[u8; 24]>()), true),
     };
-    connections::save(
+    connections::connect(
         db,
         master_key,
         organization.id,
@@ -61,7 +52,15 @@ pub async fn connect(
             webhook_secret: Secret::new(webhook_secret.clone()),
         },
     )
-    .await?;
+    .await
+    .map_err(|error| match error {
+        ConnectError::Refused(refusals) => match Refusal::into_result(refusals) {
+            Err(error) => CommandError::Harvest(error),
+            Ok(()) => CommandError::Invalid("Greenhouse refused the credential".to_owned()),
+        },
+        ConnectError::Harvest(error) => CommandError::Harvest(error),
+        ConnectError::Database(error) => CommandError::Database(error),
+    })?;
     println!(
         "Connected {} to Greenhouse (Harvest {}): every resource answered. The credentials are stored encrypted.",
         organization.name,

@@ -47,6 +47,12 @@ pub async fn run(args: SimulatorArgs) -> std::io::Result<()> {
         simulator.site_admin_user_id(),
         running.token_url
     );
+    if let Some(limited) = config.extra_clients.first() {
+        println!(
+            "  (with --client-id {} --client-secret {} instead, the test names the scopes it lacks)",
+            limited.client_id, limited.client_secret
+        );
+    }
     println!("or with Harvest v1:");
     println!(
         "  trellis greenhouse connect --org <slug> --v1 --api-key {} --base-url {base}",

@@ -18,9 +18,9 @@ use std::future::Future;
 use url::Url;
 
 /// Greenhouse's API host root (the client appends `/v3/…` or `/v1/…`).
-pub const DEFAULT_BASE_URL: &str = "https://harvest.greenhouse.io";
+pub const DEFAULT_BASE_URL: &str = app::api::integrations::DEFAULT_BASE_URL;
 /// The v3 OAuth token endpoint.
-pub const DEFAULT_TOKEN_URL: &str = "https://auth.greenhouse.io/token";
+pub const DEFAULT_TOKEN_URL: &str = app::api::integrations::DEFAULT_TOKEN_URL;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ApiVersion {
@@ -181,6 +181,46 @@ impl HarvestError {
     }
 }
 
+/// A list endpoint Greenhouse refused while the credential was checked: the
+/// scope (v3) or API-key permission (v1) it needs is missing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// `harvest:offers:list` (v3) or `GET: List Offers` (v1).
+    pub needed: String,
+    /// The resources that endpoint fills.
+    pub resources: Vec<Resource>,
+    /// 401 or 403.
+    pub status: u16,
+    /// What is missing, quoting Greenhouse's answer.
+    pub message: String,
+}
+
+impl Refusal {
+    /// `Ok` when nothing was refused; otherwise the credential error naming
+    /// every missing scope or permission, the first one quoted in full.
+    pub fn into_result(refusals: Vec<Refusal>) -> Result<(), HarvestError> {
+        let mut refusals = refusals.into_iter();
+        let Some(first) = refusals.next() else {
+            return Ok(());
+        };
+        let mut also: Vec<String> = Vec::new();
+        for refusal in refusals {
+            if refusal.needed != first.needed && !also.contains(&refusal.needed) {
+                also.push(refusal.needed);
+            }
+        }
+        let message = if also.is_empty() {
+            first.message
+        } else {
+            format!("{}; also missing: {}", first.message, also.join(", "))
+        };
+        Err(HarvestError::Unauthorized {
+            status: first.status,
+            message,
+        })
+    }
+}
+
 /// A Harvest API client for one Greenhouse account.
 pub trait Harvest: Send + Sync {
     fn version(&self) -> ApiVersion;
@@ -188,9 +228,18 @@ pub trait Harvest: Send + Sync {
     /// The feeds that together fill every [`Resource`], in sync order.
     fn feeds(&self) -> &'static [Feed];
 
-    /// Checks the credential: a token can be obtained (v3) and every feed's
-    /// endpoint answers. The error names the first missing scope/permission.
-    fn verify(&self) -> impl Future<Output = Result<(), HarvestError>> + Send;
+    /// Checks the credential: a token can be obtained (v3), then one row of
+    /// every list endpoint is asked for, carrying on past refusals. `Ok` lists
+    /// the endpoints refused for a missing scope/permission (empty: all
+    /// answered); `Err` is a wrong secret or key, an unreachable host, or
+    /// another failure that stops the check.
+    fn check_access(&self) -> impl Future<Output = Result<Vec<Refusal>, HarvestError>> + Send;
+
+    /// [`Harvest::check_access`] as one result: the error names every
+    /// missing scope/permission.
+    fn verify(&self) -> impl Future<Output = Result<(), HarvestError>> + Send {
+        async move { Refusal::into_result(self.check_access().await?) }
+    }
 
     /// The first page of `feed`, with rows updated at or after `since` when
     /// given (and the feed is incremental).
@@ -259,10 +308,10 @@ impl Harvest for Client {
         }
     }
 
-    async fn verify(&self) -> Result<(), HarvestError> {
+    async fn check_access(&self) -> Result<Vec<Refusal>, HarvestError> {
         match self {
-            Client::V3(client) => client.verify().await,
-            Client::V1(client) => client.verify().await,
+            Client::V3(client) => client.check_access().await,
+            Client::V1(client) => client.check_access().await,
         }
     }
 

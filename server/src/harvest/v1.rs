@@ -20,7 +20,7 @@
 mod wire;
 
 use super::transport::{self, Auth, Request, Response, Transport};
-use super::{ApiVersion, ClientOptions, Feed, Harvest, HarvestError, Page, Secret};
+use super::{ApiVersion, ClientOptions, Feed, Harvest, HarvestError, Page, Refusal, Secret};
 use app::{domain::Resource, ssr::entities::greenhouse::Records};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -628,10 +628,31 @@ impl Harvest for V1Client {
 
     /// Lists one item of every endpoint (for user job permissions: of the
     /// first user) and stops at the first refusal.
-    async fn verify(&self) -> Result<(), HarvestError> {
+    /// Lists one row of every endpoint (and one user's job permissions),
+    /// noting each permission Greenhouse refuses. A key refused everywhere is
+    /// wrong or revoked: that is an error, not a list of every permission.
+    async fn check_access(&self) -> Result<Vec<Refusal>, HarvestError> {
+        let mut refusals = Vec::new();
+        let mut refused_endpoints = 0;
         for endpoint in &ENDPOINTS {
+            let refusal = |permission: &str, error: HarvestError| match error {
+                HarvestError::Unauthorized { status, message } => Ok(Refusal {
+                    needed: permission.to_owned(),
+                    resources: endpoint.feed.resources.to_vec(),
+                    status,
+                    message,
+                }),
+                other => Err(other),
+            };
             let url = self.list_url(endpoint.path, endpoint.extra, None, Some(1))?;
-            let response = self.get(url, endpoint.permission).await?;
+            let response = match self.get(url, endpoint.permission).await {
+                Ok(response) => response,
+                Err(error) => {
+                    refusals.push(refusal(endpoint.permission, error)?);
+                    refused_endpoints += 1;
+                    continue;
+                }
+            };
             if endpoint.feed.key != Resource::UserJobPermissions {
                 parse::<serde::de::IgnoredAny>(&response)?;
             } else if let Some(user) = parse::<wire::UserId>(&response)?.first() {
@@ -641,10 +662,26 @@ impl Harvest for V1Client {
                     None,
                     Some(1),
                 )?;
-                parse::<serde::de::IgnoredAny>(&self.get(url, LIST_USER_JOB_PERMISSIONS).await?)?;
+                match self.get(url, LIST_USER_JOB_PERMISSIONS).await {
+                    Ok(response) => {
+                        parse::<serde::de::IgnoredAny>(&response)?;
+                    }
+                    Err(error) => refusals.push(refusal(LIST_USER_JOB_PERMISSIONS, error)?),
+                }
             }
         }
-        Ok(())
+        if refused_endpoints == ENDPOINTS.len()
+            && let Some(first) = refusals.first()
+        {
+            return Err(HarvestError::Unauthorized {
+                status: first.status,
+                message: format!(
+                    "the API key is wrong or revoked: Greenhouse answered {} on every endpoint",
+                    first.status
+                ),
+            });
+        }
+        Ok(refusals)
     }
 
     async fn first_page(
@@ -1025,25 +1062,55 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn verify_names_the_first_missing_permission() {
+    async fn verify_names_every_missing_permission() {
         let server = TestServer::spawn(|request, _| match request.path.as_str() {
             "/v1/offers" => Reply::json(401, r#"{"message":"Invalid Basic Auth credentials"}"#),
+            "/v1/users/4/permissions/jobs" => Reply::json(403, r#"{"message":"Forbidden"}"#),
             "/v1/users" => Reply::json(200, r#"[{"id":4,"site_admin":true}]"#),
             _ => Reply::json(200, "[]"),
         })
         .await;
         let client = client(&server);
+        let refusals = client.check_access().await.unwrap();
+        assert_eq!(
+            refusals
+                .iter()
+                .map(|r| (r.needed.as_str(), r.resources.clone()))
+                .collect::<Vec<_>>(),
+            [
+                (LIST_USER_JOB_PERMISSIONS, vec![R::UserJobPermissions]),
+                ("GET: List Offers", vec![R::Offers]),
+            ]
+        );
+        let requests = requested(&server);
+        assert_eq!(requests.len(), 17, "{requests:?}");
+        assert!(requests.contains(&"/v1/users/4/permissions/jobs?per_page=1".to_owned()));
+        assert!(requests.contains(&"/v1/job_posts?per_page=1&full_content=true".to_owned()));
+        assert_eq!(
+            requests.last().unwrap(),
+            "/v1/scheduled_interviews?per_page=1",
+            "carries on past a refusal"
+        );
         let err = client.verify().await.unwrap_err();
         assert!(err.is_credential_problem());
         assert_eq!(
             err.to_string(),
-            "Greenhouse refused the credential: missing permission \"GET: List Offers\", or the API key is wrong or revoked (401: Invalid Basic Auth credentials)"
+            "Greenhouse refused the credential: missing permission \"GET: List User Job Permissions\", or the API key is wrong or revoked (403: Forbidden); also missing: GET: List Offers"
         );
-        let requests = requested(&server);
-        assert_eq!(requests.len(), 16, "{requests:?}");
-        assert!(requests.contains(&"/v1/users/4/permissions/jobs?per_page=1".to_owned()));
-        assert!(requests.contains(&"/v1/job_posts?per_page=1&full_content=true".to_owned()));
-        assert_eq!(requests.last().unwrap(), "/v1/offers?per_page=1");
+    }
+
+    #[tokio::test]
+    async fn a_key_refused_everywhere_is_called_wrong() {
+        let server = TestServer::spawn(|_, _| {
+            Reply::json(401, r#"{"message":"Invalid Basic Auth credentials"}"#)
+        })
+        .await;
+        let err = client(&server).check_access().await.unwrap_err();
+        assert!(err.is_credential_problem());
+        assert_eq!(
+            err.to_string(),
+            "Greenhouse refused the credential: the API key is wrong or revoked: Greenhouse answered 401 on every endpoint"
+        );
     }
 
     #[tokio::test]

@@ -10,7 +10,7 @@
 //! hides deleted posts unless asked for them.
 
 use super::transport::{self, Auth, Request, Response, Transport};
-use super::{ApiVersion, ClientOptions, Feed, Harvest, HarvestError, Page, Secret};
+use super::{ApiVersion, ClientOptions, Feed, Harvest, HarvestError, Page, Refusal, Secret};
 use app::{domain::Resource, ssr::entities::greenhouse::Records};
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use reqwest::{Method, StatusCode};
@@ -345,14 +345,24 @@ impl Harvest for V3Client {
     }
 
     /// Gets a token (a wrong id/secret fails here), then lists one row of
-    /// every resource and stops at the first refusal.
-    async fn verify(&self) -> Result<(), HarvestError> {
+    /// every resource, noting each scope Greenhouse refuses.
+    async fn check_access(&self) -> Result<Vec<Refusal>, HarvestError> {
         self.access_token(None).await?;
+        let mut refusals = Vec::new();
         for resource in Resource::ALL {
             let url = self.first_url(resource, 0, None, 1)?;
-            self.fetch(url, resource).await?;
+            match self.fetch(url, resource).await {
+                Ok(_) => {}
+                Err(HarvestError::Unauthorized { status, message }) => refusals.push(Refusal {
+                    needed: resource.v3_scope(),
+                    resources: vec![resource],
+                    status,
+                    message,
+                }),
+                Err(other) => return Err(other),
+            }
         }
-        Ok(())
+        Ok(refusals)
     }
 
     async fn first_page(
@@ -667,29 +677,54 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn verify_names_the_first_missing_scope() {
+    async fn verify_names_every_missing_scope() {
         let server = TestServer::spawn(|request, earlier| match request.path.as_str() {
             "/token" => token_reply(earlier, TimeDelta::hours(1)),
-            "/v3/offers" => Reply::json(403, r#"{"message":"Forbidden"}"#),
+            "/v3/offers" | "/v3/interviews" => Reply::json(403, r#"{"message":"Forbidden"}"#),
             _ => Reply::json(200, "[]"),
         })
         .await;
-        let err = client(&server, Some(1)).verify().await.unwrap_err();
+        let client = client(&server, Some(1));
+        let refusals = client.check_access().await.unwrap();
         assert_eq!(
-            err.to_string(),
-            "Greenhouse refused the credential: missing scope harvest:offers:list, or the token's user is not a Site Admin (403: Forbidden)"
+            refusals
+                .iter()
+                .map(|r| (r.needed.as_str(), r.resources.clone(), r.status))
+                .collect::<Vec<_>>(),
+            [
+                ("harvest:offers:list", vec![Resource::Offers], 403),
+                ("harvest:interviews:list", vec![Resource::Interviews], 403),
+            ]
         );
         let requests = server.requests();
-        let offers = Resource::ALL
-            .iter()
-            .position(|r| *r == Resource::Offers)
-            .unwrap();
-        assert_eq!(requests.len(), offers + 2, "stops at the first refusal");
+        assert_eq!(
+            requests.len(),
+            Resource::ALL.len() + 1,
+            "carries on past a refusal"
+        );
         assert!(
             requests[1..]
                 .iter()
                 .all(|r| r.query == "per_page=1" || r.query == "per_page=1&active=true")
         );
+        let err = client.verify().await.unwrap_err();
+        assert!(err.is_credential_problem());
+        assert_eq!(
+            err.to_string(),
+            "Greenhouse refused the credential: missing scope harvest:offers:list, or the token's user is not a Site Admin (403: Forbidden); also missing: harvest:interviews:list"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_credential_with_every_scope_passes_the_check() {
+        let server = TestServer::spawn(|request, earlier| match request.path.as_str() {
+            "/token" => token_reply(earlier, TimeDelta::hours(1)),
+            _ => Reply::json(200, "[]"),
+        })
+        .await;
+        let client = client(&server, Some(1));
+        assert_eq!(client.check_access().await.unwrap(), []);
+        client.verify().await.unwrap();
     }
 
     #[tokio::test]

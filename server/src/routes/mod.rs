@@ -1,4 +1,5 @@
 //! HTTP handlers that are not Leptos pages or server functions.
 
 pub mod health;
+pub mod uploads;
 pub mod webhooks;

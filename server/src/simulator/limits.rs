@@ -42,6 +42,8 @@ pub struct RateLimit {
 pub struct Caller {
     /// The rate-limit bucket: one per credential.
     pub bucket: String,
+    /// v3: the OAuth client the token was issued to.
+    pub client_id: Option<String>,
     /// v3: the token's `sub` (`None`: the integration service user).
     pub user_id: Option<i64>,
 }
@@ -273,6 +275,7 @@ fn v1_caller(sim: &Simulator, headers: &HeaderMap) -> Result<Caller, Refusal> {
     match basic_credentials(headers) {
         Some((key, _)) if key == sim.inner.config.api_key => Ok(Caller {
             bucket: "v1".to_owned(),
+            client_id: None,
             user_id: None,
         }),
         _ => Err(Refusal(

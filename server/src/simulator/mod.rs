@@ -114,6 +114,47 @@ impl std::fmt::Debug for WebhookTarget {
     }
 }
 
+/// Another v3 OAuth credential of the simulated account.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ExtraClient {
+    pub client_id: String,
+    pub client_secret: String,
+    /// The scopes it was granted; the other v3 lists answer 403.
+    pub granted_scopes: Vec<String>,
+}
+
+impl ExtraClient {
+    /// The client id of [`ExtraClient::limited`].
+    pub const LIMITED_ID: &str = "trellis-limited";
+    /// The scopes [`ExtraClient::limited`] lacks.
+    pub const LIMITED_MISSING: [Resource; 2] = [Resource::Offers, Resource::Interviews];
+
+    /// `trellis-limited` (secret `simulator-secret`): every scope Trellis
+    /// needs except `harvest:offers:list` and `harvest:interviews:list`, as
+    /// when a Greenhouse admin forgets two boxes while creating a credential.
+    pub fn limited() -> ExtraClient {
+        ExtraClient {
+            client_id: Self::LIMITED_ID.to_owned(),
+            client_secret: "simulator-secret".to_owned(),
+            granted_scopes: Resource::ALL
+                .into_iter()
+                .filter(|r| !Self::LIMITED_MISSING.contains(r))
+                .map(Resource::v3_scope)
+                .collect(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ExtraClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExtraClient")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"…")
+            .field("granted_scopes", &self.granted_scopes)
+            .finish()
+    }
+}
+
 /// Everything about a simulator that is fixed when it starts (fault rate and
 /// rate limit can be changed later).
 #[derive(Clone)]
@@ -130,6 +171,9 @@ pub struct SimulatorConfig {
     /// `None`: every `harvest:<resource>:list` scope; `Some`: only these, and
     /// the other v3 lists answer 403 naming the missing scope.
     pub granted_scopes: Option<Vec<String>>,
+    /// Further v3 credentials of the same account, each with its own scopes,
+    /// so that a missing scope can be tried next to a working credential.
+    pub extra_clients: Vec<ExtraClient>,
     /// Lifetime of v3 access tokens.
     pub token_ttl: Duration,
     /// Fixed-window limit per credential; `None`: unlimited (the headers still
@@ -153,6 +197,7 @@ impl Default for SimulatorConfig {
             client_secret: "simulator-secret".to_owned(),
             api_key: "simulator-api-key".to_owned(),
             granted_scopes: None,
+            extra_clients: vec![ExtraClient::limited()],
             token_ttl: Duration::from_secs(3600),
             rate_limit: None,
             fault_rate: 0.0,
@@ -171,6 +216,7 @@ impl std::fmt::Debug for SimulatorConfig {
             .field("client_secret", &"…")
             .field("api_key", &"…")
             .field("granted_scopes", &self.granted_scopes)
+            .field("extra_clients", &self.extra_clients)
             .field("token_ttl", &self.token_ttl)
             .field("rate_limit", &self.rate_limit)
             .field("fault_rate", &self.fault_rate)
@@ -261,6 +307,20 @@ impl Simulator {
     /// The configuration it was started with.
     pub fn config(&self) -> &SimulatorConfig {
         &self.inner.config
+    }
+
+    /// The scopes of v3 client `client_id`: `Some(None)` every scope,
+    /// `Some(Some(list))` only those, `None` an unknown client.
+    fn scopes_of(&self, client_id: &str) -> Option<Option<&[String]>> {
+        let config = &self.inner.config;
+        if client_id == config.client_id {
+            return Some(config.granted_scopes.as_deref());
+        }
+        config
+            .extra_clients
+            .iter()
+            .find(|c| c.client_id == client_id)
+            .map(|c| Some(c.granted_scopes.as_slice()))
     }
 
     /// The id of an active site admin, the `sub` to request v3 tokens as.

@@ -88,6 +88,7 @@ pub fn caller(sim: &Simulator, headers: &HeaderMap) -> Result<Caller, Refusal> {
     }
     Ok(Caller {
         bucket: format!("v3:{}", issued.client_id),
+        client_id: Some(issued.client_id.clone()),
         user_id: issued.user_id,
     })
 }
@@ -103,8 +104,15 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
 /// `grant_type=client_credentials[&sub=<user id>]`.
 pub async fn token(State(sim): State<Simulator>, headers: HeaderMap, body: Bytes) -> Response {
     let config = &sim.inner.config;
-    match basic_credentials(&headers) {
-        Some((id, secret)) if id == config.client_id && secret == config.client_secret => {}
+    let known = |id: &str, secret: &str| {
+        (id == config.client_id && secret == config.client_secret)
+            || config
+                .extra_clients
+                .iter()
+                .any(|c| c.client_id == id && c.client_secret == secret)
+    };
+    let client_id = match basic_credentials(&headers) {
+        Some((id, secret)) if known(&id, &secret) => id,
         _ => {
             return oauth_error(
                 StatusCode::UNAUTHORIZED,
@@ -112,7 +120,7 @@ pub async fn token(State(sim): State<Simulator>, headers: HeaderMap, body: Bytes
                 "Client authentication failed.",
             );
         }
-    }
+    };
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
     if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
         return oauth_error(
@@ -145,7 +153,7 @@ pub async fn token(State(sim): State<Simulator>, headers: HeaderMap, body: Bytes
     let now = Utc::now();
     let expires_at =
         now + chrono::TimeDelta::from_std(config.token_ttl).unwrap_or(chrono::TimeDelta::hours(1));
-    let access_token = new_token(&config.client_id, user_id, expires_at);
+    let access_token = new_token(&client_id, user_id, expires_at);
     {
         let mut tokens = sim.tokens();
         tokens
@@ -155,13 +163,13 @@ pub async fn token(State(sim): State<Simulator>, headers: HeaderMap, body: Bytes
             for t in tokens
                 .issued
                 .values_mut()
-                .filter(|t| t.client_id == config.client_id)
+                .filter(|t| t.client_id == client_id)
             {
                 t.revoked = true;
             }
         }
         let token = Token {
-            client_id: config.client_id.clone(),
+            client_id: client_id.clone(),
             user_id,
             expires_at,
             revoked: false,
@@ -216,7 +224,7 @@ async fn list(
         );
     };
     let scope = resource.v3_scope();
-    if let Some(granted) = &sim.inner.config.granted_scopes
+    if let Some(Some(granted)) = caller.client_id.as_deref().and_then(|id| sim.scopes_of(id))
         && !granted.contains(&scope)
     {
         let message = format!("Missing OAuth scope {scope}: this credential may not list {name}.");

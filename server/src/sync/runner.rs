@@ -46,6 +46,8 @@ pub enum Trigger {
     Cli,
     Schedule,
     Webhook,
+    /// "Sync now" on the dashboard's Integrations page.
+    Dashboard,
 }
 
 impl Trigger {
@@ -54,6 +56,7 @@ impl Trigger {
             Trigger::Cli => "cli",
             Trigger::Schedule => "schedule",
             Trigger::Webhook => "webhook",
+            Trigger::Dashboard => "dashboard",
         }
     }
 }
@@ -141,6 +144,8 @@ struct Run<'a> {
     options: &'a SyncOptions,
     run_id: i64,
     resources: BTreeMap<Resource, ResourceCounts>,
+    /// The client's request count when the run began.
+    requests_before: u64,
 }
 
 /// One pass over a feed: when it began and from which update time it reads.
@@ -195,6 +200,7 @@ async fn run_holding_lease<C: Harvest>(
         records: Set(0),
         resources: Set(serde_json::json!({})),
         error: Set(None),
+        current_resource: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -205,6 +211,7 @@ async fn run_holding_lease<C: Harvest>(
         options,
         run_id: run_row.id,
         resources: BTreeMap::new(),
+        requests_before,
     };
     let mut outcome = Ok(());
     for feed in client.feeds() {
@@ -231,6 +238,7 @@ async fn run_holding_lease<C: Harvest>(
     row.records = Set(i64::try_from(records).unwrap_or(i64::MAX));
     row.resources = Set(serde_json::to_value(&run.resources).unwrap_or_default());
     row.error = Set(outcome.as_ref().err().map(ToString::to_string));
+    row.current_resource = Set(None);
     row.update(db).await?;
     outcome.map(|()| RunReport {
         run_id: run.run_id,
@@ -292,6 +300,7 @@ impl Run<'_> {
                 return Ok(());
             }
         }
+        self.set_current(feed.key).await?;
         let resumable = cursor.as_ref().and_then(|c| {
             let next = c.next_page.clone()?;
             let kind = match c.pass_kind.as_deref()? {
@@ -334,8 +343,14 @@ impl Run<'_> {
             let rows = page.records.iter().map(Records::len).sum::<usize>();
             feed_rows += rows as u64;
             let next = page.next.take();
-            self.store_page(feed, pass, page.records, next.as_deref())
-                .await?;
+            self.store_page(
+                feed,
+                pass,
+                page.records,
+                next.as_deref(),
+                client.requests_made(),
+            )
+            .await?;
             progress(Progress::PageStored {
                 feed: feed.key,
                 rows,
@@ -346,7 +361,7 @@ impl Run<'_> {
                 None => break,
             }
         }
-        let deleted = self.finish_pass(feed, pass).await?;
+        let deleted = self.finish_pass(feed, pass, client.requests_made()).await?;
         progress(Progress::FeedFinished {
             feed: feed.key,
             rows: feed_rows,
@@ -386,13 +401,15 @@ impl Run<'_> {
         Ok((client.first_page(feed.key, since).await?, pass))
     }
 
-    /// Stores one page and where the pass stands, in one transaction.
+    /// Stores one page, where the pass stands and the run's counts so far,
+    /// in one transaction.
     async fn store_page(
         &mut self,
         feed: &Feed,
         pass: Pass,
         records: Vec<Records>,
         next: Option<&str>,
+        requests_made: u64,
     ) -> Result<(), SyncError> {
         let now = Utc::now();
         let txn = self.db.begin().await?;
@@ -410,12 +427,18 @@ impl Run<'_> {
             CursorState::InPass { pass, next },
         )
         .await?;
+        self.record_counts(&txn, requests_made).await?;
         txn.commit().await?;
         self.renew_lease().await
     }
 
     /// Ends a pass: a full pass deletes what it did not see; the cursor moves on.
-    async fn finish_pass(&mut self, feed: &Feed, pass: Pass) -> Result<u64, SyncError> {
+    async fn finish_pass(
+        &mut self,
+        feed: &Feed,
+        pass: Pass,
+        requests_made: u64,
+    ) -> Result<u64, SyncError> {
         let txn = self.db.begin().await?;
         let mut deleted = 0;
         if pass.since.is_none() {
@@ -434,9 +457,45 @@ impl Run<'_> {
             CursorState::Finished(pass),
         )
         .await?;
+        self.record_counts(&txn, requests_made).await?;
         txn.commit().await?;
         self.renew_lease().await?;
         Ok(deleted)
+    }
+
+    /// Shows which feed the run is reading, for progress displays in any
+    /// process.
+    async fn set_current(&self, feed: Resource) -> Result<(), DbErr> {
+        sync_run::Entity::update_many()
+            .set(sync_run::ActiveModel {
+                current_resource: Set(Some(feed.name().to_owned())),
+                ..Default::default()
+            })
+            .filter(sync_run::Column::Id.eq(self.run_id))
+            .exec(self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Writes the counts so far to the run's row.
+    async fn record_counts(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        requests_made: u64,
+    ) -> Result<(), DbErr> {
+        let requests = requests_made.saturating_sub(self.requests_before);
+        let records: u64 = self.resources.values().map(|c| c.fetched).sum();
+        sync_run::Entity::update_many()
+            .set(sync_run::ActiveModel {
+                requests: Set(i64::try_from(requests).unwrap_or(i64::MAX)),
+                records: Set(i64::try_from(records).unwrap_or(i64::MAX)),
+                resources: Set(serde_json::to_value(&self.resources).unwrap_or_default()),
+                ..Default::default()
+            })
+            .filter(sync_run::Column::Id.eq(self.run_id))
+            .exec(db)
+            .await?;
+        Ok(())
     }
 
     async fn renew_lease(&self) -> Result<(), SyncError> {

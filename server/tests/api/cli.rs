@@ -15,6 +15,7 @@ fn trellis(args: &[&str], env: &[(&str, &str)]) -> Output {
         "TRELLIS_PUBLIC_URL",
         "TRELLIS_BIND_ADDR",
         "TRELLIS_LOG_FORMAT",
+        "TRELLIS_SMTP_URL",
     ] {
         command.env_remove(var);
     }
@@ -106,6 +107,133 @@ async fn migrate_then_create_organizations() {
     let empty_name = trellis(&["org", "create", "--slug", "blank", "--name", "  "], &env);
     assert_eq!(empty_name.status.code(), Some(2));
     assert!(stderr(&empty_name).contains("Enter the organization's name."));
+}
+
+#[tokio::test]
+async fn admin_create_makes_the_first_dashboard_account() {
+    let database = TestDatabase::fresh().await;
+    let url = database.url.url().to_owned();
+    let env = [("DATABASE_URL", url.as_str())];
+    let org = trellis(&["org", "create", "--slug", "acme", "--name", "Acme"], &env);
+    assert!(org.status.success(), "{}", stderr(&org));
+
+    let created = trellis(
+        &[
+            "admin",
+            "create",
+            "--org",
+            "acme",
+            "--email",
+            "Ada@Acme.example",
+        ],
+        &env,
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    let said = stdout(&created);
+    assert!(
+        said.contains("Created admin ada@acme.example for “Acme”."),
+        "{said}"
+    );
+    assert!(
+        said.contains("http://localhost:3000/admin/sign-in"),
+        "{said}"
+    );
+
+    let viewer = trellis(
+        &[
+            "admin",
+            "create",
+            "--org",
+            "acme",
+            "--email",
+            "v@acme.example",
+            "--role",
+            "viewer",
+        ],
+        &env,
+    );
+    assert!(stdout(&viewer).contains("Created viewer v@acme.example"));
+
+    for (args, message) in [
+        (
+            vec![
+                "admin",
+                "create",
+                "--org",
+                "acme",
+                "--email",
+                "ada@acme.example",
+            ],
+            "ada@acme.example already has a Trellis account",
+        ),
+        (
+            vec![
+                "admin",
+                "create",
+                "--org",
+                "nope",
+                "--email",
+                "x@acme.example",
+            ],
+            "no organization has the slug “nope”",
+        ),
+        (
+            vec![
+                "admin",
+                "create",
+                "--org",
+                "acme",
+                "--email",
+                "not an email",
+            ],
+            "An email address has no spaces",
+        ),
+        (
+            vec![
+                "admin",
+                "create",
+                "--org",
+                "acme",
+                "--email",
+                "o@acme.example",
+                "--role",
+                "owner",
+            ],
+            "use admin, editor or viewer",
+        ),
+    ] {
+        let refused = trellis(&args, &env);
+        assert_eq!(
+            refused.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&refused)
+        );
+        assert!(stderr(&refused).contains(message), "{}", stderr(&refused));
+    }
+}
+
+#[test]
+fn a_public_server_without_smtp_is_refused_so_the_dev_mailbox_stays_local() {
+    let output = trellis(
+        &["serve"],
+        &[("TRELLIS_PUBLIC_URL", "https://jobs.example.com")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.starts_with("trellis: TRELLIS_SMTP_URL is invalid"),
+        "{message}"
+    );
+    let smtp = trellis(
+        &["serve"],
+        &[
+            ("TRELLIS_PUBLIC_URL", "https://jobs.example.com"),
+            ("TRELLIS_SMTP_URL", "http://mail.example.com"),
+        ],
+    );
+    assert_eq!(smtp.status.code(), Some(2));
+    assert!(stderr(&smtp).contains("the scheme must be smtp or smtps"));
 }
 
 #[tokio::test]

@@ -193,8 +193,13 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(app: &TestApp) -> Browser {
+        Browser::at(&app.address)
+    }
+
+    /// A browser for the server at `address` (`http://127.0.0.1:<port>`).
+    pub fn at(address: &str) -> Browser {
         Browser {
-            address: app.address.clone(),
+            address: address.to_owned(),
             client: Client::builder()
                 .redirect(Policy::none())
                 .build()

@@ -457,6 +457,10 @@ fn app_state(app: &TestApp) -> app::ssr::AppState {
         sign_in_key: std::sync::Arc::new([7; 32]),
         dev_mailbox: true,
         demo_admin_email: None,
+        greenhouse: server::integrations::Integrations::shared(
+            app.db.clone(),
+            std::sync::Arc::new(app.master_key.clone()),
+        ),
     }
 }
 

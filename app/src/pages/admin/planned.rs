@@ -25,30 +25,6 @@ pub const JOBS: PlannedSection = PlannedSection {
     ],
 };
 
-pub const SETTINGS: PlannedSection = PlannedSection {
-    title: "Settings",
-    description: "How your candidate portal looks and where it lives.",
-    heading: "Portal settings are not available yet",
-    summary: "Today each organization's portal lives at the subdomain equal to its slug, with Trellis's default look.",
-    plans: &[
-        "Choose the portal subdomain and display name.",
-        "Upload a logo and a cover image.",
-        "Pick a brand colour, with a contrast check and a live preview.",
-    ],
-};
-
-pub const INTEGRATIONS: PlannedSection = PlannedSection {
-    title: "Integrations",
-    description: "The connection to Greenhouse Recruiting.",
-    heading: "Greenhouse is not connected",
-    summary: "Connecting Greenhouse is not available in this version, so no data is synced yet.",
-    plans: &[
-        "Connect with Harvest v3 credentials (client id, secret and user id) or a legacy v1 API key.",
-        "Test the connection and see which permissions are missing.",
-        "Watch each sync's progress live and read the history of past runs.",
-    ],
-};
-
 #[component]
 pub fn PlannedPage(section: &'static PlannedSection) -> impl IntoView {
     view! {

@@ -1,9 +1,11 @@
 //! The candidate portal: `/p/<subdomain>` and `<subdomain>.<public host>/`.
 
 use crate::api::portal::{PortalHome as PortalHomeData, get_portal_home};
+use crate::components::brand::{BrandStyle, PortalHeader, use_brand_properties};
 use crate::components::error_panel::ErrorPanel;
 use crate::error::AppError;
 use crate::pages::not_found::MessagePage;
+use leptos::html::Div;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -38,12 +40,13 @@ pub fn PortalHome(#[prop(into)] subdomain: Signal<String>) -> impl IntoView {
 #[component]
 fn PortalWelcome(home: PortalHomeData) -> impl IntoView {
     let name = home.name;
+    let portal = NodeRef::<Div>::new();
+    use_brand_properties(portal, Signal::stored(home.brand_color.clone()));
     view! {
         <Title text=format!("{name} candidate portal") />
-        <div class="portal">
-            <header class="portal-header">
-                <p class="portal-org">{name.clone()}</p>
-            </header>
+        <BrandStyle selector=".portal" color=home.brand_color />
+        <div class="portal" node_ref=portal>
+            <PortalHeader name=name.clone() logo_url=home.logo_url cover_url=home.cover_url />
             <main id="main" class="portal-main">
                 <section class="card">
                     <h1>{format!("Your application at {name}")}</h1>

@@ -50,7 +50,7 @@ pub mod sync_run {
         pub organization_id: i64,
         /// `full` or `incremental`.
         pub kind: String,
-        /// `cli`, `schedule` or `webhook`.
+        /// `cli`, `schedule`, `webhook` or `dashboard`.
         pub trigger: String,
         /// `running`, `completed`, `failed` or `abandoned` (its holder died).
         pub status: String,
@@ -59,9 +59,12 @@ pub mod sync_run {
         pub finished_at: Option<DateTimeUtc>,
         pub requests: i64,
         pub records: i64,
-        /// `{"<resource>": {"fetched": n, "deleted": n}}`.
+        /// `{"<resource>": {"fetched": n, "deleted": n}}`, updated after
+        /// every page while the run is in progress.
         pub resources: Json,
         pub error: Option<String>,
+        /// The feed (a resource name) a running sync is reading.
+        pub current_resource: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,9 @@
 //! functions and the CLI, and unit-tested without HTTP.
 
 pub mod dev_mailbox;
+pub mod integrations;
 pub mod organizations;
 pub mod portal;
 pub mod recruiters;
+pub mod settings;
+pub mod uploads;

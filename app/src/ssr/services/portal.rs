@@ -2,9 +2,9 @@ use crate::api::portal::PortalHome;
 use crate::domain::Subdomain;
 use crate::error::AppError;
 use crate::ssr::AppState;
-use crate::ssr::services::organizations;
+use crate::ssr::services::{organizations, uploads};
 
-/// The public face of an organization's candidate portal.
+/// The public face of an organization's candidate portal, with its branding.
 pub async fn home(state: &AppState, subdomain: &str) -> Result<PortalHome, AppError> {
     let not_found = || AppError::not_found("This candidate portal");
     // A malformed name cannot exist; answer exactly as for an unknown one.
@@ -13,7 +13,10 @@ pub async fn home(state: &AppState, subdomain: &str) -> Result<PortalHome, AppEr
         .await?
         .ok_or_else(not_found)?;
     Ok(PortalHome {
-        name: org.name,
+        name: org.display_name.unwrap_or(org.name),
         subdomain: org.subdomain,
+        brand_color: org.brand_color,
+        logo_url: org.logo_upload_id.as_deref().map(uploads::url),
+        cover_url: org.cover_upload_id.as_deref().map(uploads::url),
     })
 }

@@ -1,10 +1,13 @@
 //! Dashboard accounts: creating recruiters, listing them, changing roles,
 //! disabling (which ends their sessions at once).
 
+use crate::api::users::{GreenhouseUserOption, UserRow, UsersView};
 use crate::domain::{Role, normalize_email};
 use crate::error::AppError;
-use crate::ssr::auth::{Audience, sessions};
-use crate::ssr::entities::dashboard::recruiter;
+use crate::ssr::AppState;
+use crate::ssr::auth::{Audience, CurrentRecruiter, sessions};
+use crate::ssr::entities::{dashboard::recruiter, greenhouse::users};
+use crate::ssr::mail::OutgoingEmail;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     SqlErr,
@@ -126,8 +129,8 @@ async fn would_orphan<C: ConnectionTrait>(
 }
 
 /// Changes a recruiter's role and link to a Greenhouse user. The last
-/// admin cannot be demoted. Their sessions end, so the new role applies at
-/// once and from a fresh sign-in.
+/// admin cannot be demoted. Sessions read the role on every request, so the
+/// change applies at once.
 pub async fn update<C: ConnectionTrait>(
     db: &C,
     organization_id: i64,
@@ -142,16 +145,11 @@ pub async fn update<C: ConnectionTrait>(
             "This is the organization's only admin; make someone else an admin first.",
         ));
     }
-    let role_changed = target.role != role.as_str();
     let mut active: recruiter::ActiveModel = target.into();
     active.role = Set(role.as_str().to_owned());
     active.greenhouse_user_id = Set(greenhouse_user_id);
     active.updated_at = Set(chrono::Utc::now());
-    let updated = active.update(db).await?;
-    if role_changed {
-        sessions::end_all(db, Audience::Recruiter, recruiter_id).await?;
-    }
-    Ok(updated)
+    Ok(active.update(db).await?)
 }
 
 /// Disables (ending every session) or re-enables an account. The last
@@ -178,4 +176,112 @@ pub async fn set_disabled<C: ConnectionTrait>(
         sessions::end_all(db, Audience::Recruiter, recruiter_id).await?;
     }
     Ok(updated)
+}
+
+/// The Users page: the organization's recruiters and the Greenhouse users
+/// they can be linked to.
+pub async fn users_view<C: ConnectionTrait>(
+    db: &C,
+    me: &CurrentRecruiter,
+) -> Result<UsersView, AppError> {
+    let users = list(db, me.organization_id())
+        .await?
+        .into_iter()
+        .map(|r| UserRow {
+            is_me: r.id == me.recruiter.id,
+            id: r.id,
+            role: Role::parse(&r.role).unwrap_or(Role::Viewer),
+            email: r.email,
+            name: r.name,
+            greenhouse_user_id: r.greenhouse_user_id,
+            disabled: r.disabled_at.is_some(),
+            last_sign_in_at: r.last_sign_in_at,
+        })
+        .collect();
+    let greenhouse_users = users::Entity::find()
+        .filter(users::Column::OrganizationId.eq(me.organization_id()))
+        .filter(users::Column::Deactivated.eq(false))
+        .order_by_asc(users::Column::Name)
+        .order_by_asc(users::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|user| GreenhouseUserOption {
+            label: format!(
+                "{} <{}>{}",
+                user.name
+                    .clone()
+                    .unwrap_or_else(|| format!("User {}", user.id)),
+                user.primary_email,
+                if user.site_admin {
+                    " · site admin"
+                } else {
+                    ""
+                }
+            ),
+            id: user.id,
+            site_admin: user.site_admin,
+        })
+        .collect();
+    Ok(UsersView {
+        users,
+        greenhouse_users,
+    })
+}
+
+/// Creates an account in the admin's organization and tells the person.
+pub async fn invite(
+    state: &AppState,
+    me: &CurrentRecruiter,
+    email: &str,
+    name: &str,
+    role: Role,
+    greenhouse_user_id: Option<i64>,
+) -> Result<(), AppError> {
+    let created = create(
+        &state.db,
+        NewRecruiter {
+            organization_id: me.organization_id(),
+            email: email.to_owned(),
+            name: Some(name.to_owned()),
+            role,
+            greenhouse_user_id,
+        },
+    )
+    .await?;
+    let sign_in = state
+        .public_url
+        .join("/admin/sign-in")
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let inviter = me
+        .recruiter
+        .name
+        .clone()
+        .unwrap_or_else(|| me.recruiter.email.clone());
+    let organization = &me.organization.name;
+    state.outbox.send(OutgoingEmail {
+        organization_id: Some(me.organization_id()),
+        to: created.email.clone(),
+        subject: format!("You are invited to {organization} on Trellis"),
+        text: format!(
+            "{inviter} invited you to {organization}'s candidate portal dashboard on Trellis, \
+             as {role}.\n\nSign in with this email address at {sign_in}\n\
+             You will get a sign-in link by email; there is no password.\n",
+            role = role.label().to_lowercase()
+        ),
+        html: None,
+    });
+    Ok(())
+}
+
+/// Ends every session of a recruiter of `organization_id`.
+pub async fn end_sessions<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i64,
+    recruiter_id: i64,
+) -> Result<(), AppError> {
+    let target = get(db, organization_id, recruiter_id).await?;
+    sessions::end_all(db, Audience::Recruiter, target.id).await?;
+    Ok(())
 }
