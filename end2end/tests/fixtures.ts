@@ -30,8 +30,11 @@ export async function waitForHydration(page: Page) {
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 }
 
-/** axe-core finds no serious or critical violation on the current page. */
+/** axe-core finds no serious or critical violation on the current page.
+ *  axe runs as a script in the page, so it runs in the `js` project; the
+ *  same specs' `no-js` runs render the very same server HTML. */
 export async function expectAccessible(page: Page) {
+  if (test.info().project.use.javaScriptEnabled === false) return;
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);

@@ -64,6 +64,7 @@ test.describe("signed in", () => {
     await page.goto("/admin");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await expect(page.getByRole("link", { name: "Integrations" })).toBeVisible();
+    const nav = page.getByRole("navigation", { name: "Dashboard" });
+    await expect(nav.getByRole("link", { name: "Integrations" })).toBeVisible();
   });
 });

@@ -6,26 +6,28 @@ test.describe("as the demo admin", () => {
   test.use(signedIn("admin"));
 
   test("an admin invites a recruiter, changes the role, and disables the account", async ({ page }) => {
-    const email = `invitee-${Date.now().toString(36)}@acme-robotics.example`;
+    const suffix = Date.now().toString(36);
+    const email = `invitee-${suffix}@acme-robotics.example`;
+    const name = `Ivy ${suffix}`;
     await page.goto("/admin/users");
     await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
     await expectAccessible(page);
     await expect(page.getByRole("row", { name: /Demo Admin/ })).toContainText("(you)");
 
     await page.getByLabel("Email", { exact: true }).fill(email);
-    await page.getByLabel("Name", { exact: true }).fill("Ivy Invitee");
+    await page.getByLabel("Name", { exact: true }).fill(name);
     await page.getByLabel("Role", { exact: true }).selectOption("editor");
     await page.getByRole("button", { name: "Send invitation" }).click();
-    const row = page.getByRole("row", { name: /Ivy Invitee/ });
+    const row = page.getByRole("row", { name: new RegExp(name) });
     await expect(row).toBeVisible();
-    await expect(row.getByLabel("Role of Ivy Invitee")).toHaveValue("editor");
+    await expect(row.getByLabel(`Role of ${name}`)).toHaveValue("editor");
 
-    await row.getByLabel("Role of Ivy Invitee").selectOption("viewer");
-    await row.getByRole("button", { name: "Save Ivy Invitee" }).click();
-    await expect(page.getByRole("row", { name: /Ivy Invitee/ }).getByLabel("Role of Ivy Invitee")).toHaveValue("viewer");
+    await row.getByLabel(`Role of ${name}`).selectOption("viewer");
+    await row.getByRole("button", { name: `Save ${name}` }).click();
+    await expect(page.getByRole("row", { name: new RegExp(name) }).getByLabel(`Role of ${name}`)).toHaveValue("viewer");
 
-    await page.getByRole("row", { name: /Ivy Invitee/ }).getByRole("button", { name: "Disable Ivy Invitee" }).click();
-    await expect(page.getByRole("row", { name: /Ivy Invitee/ }).getByRole("button", { name: "Enable Ivy Invitee" })).toBeVisible();
+    await page.getByRole("row", { name: new RegExp(name) }).getByRole("button", { name: `Disable ${name}` }).click();
+    await expect(page.getByRole("row", { name: new RegExp(name) }).getByRole("button", { name: `Enable ${name}` })).toBeVisible();
 
     // The invitation arrived in the dev mailbox.
     await page.goto("/dev/mailbox");

@@ -46,7 +46,10 @@ impl Integrations {
     }
 
     /// As the application state holds it.
-    pub fn shared(db: DatabaseConnection, master_key: Arc<MasterKey>) -> Arc<dyn GreenhouseGateway> {
+    pub fn shared(
+        db: DatabaseConnection,
+        master_key: Arc<MasterKey>,
+    ) -> Arc<dyn GreenhouseGateway> {
         Arc::new(Integrations::new(db, master_key))
     }
 
@@ -83,13 +86,15 @@ impl Integrations {
         let base_url = parse_url("base_url", "API address", &form.base_url, DEFAULT_BASE_URL)?;
         let stored = self.stored(organization_id).await?;
         let stored_secret = |wanted: ApiVersion| {
-            stored.as_ref().and_then(|s| match (&s.credentials, wanted) {
-                (Credentials::V3 { client_secret, .. }, ApiVersion::V3) => {
-                    Some(client_secret.clone())
-                }
-                (Credentials::V1 { api_key }, ApiVersion::V1) => Some(api_key.clone()),
-                _ => None,
-            })
+            stored
+                .as_ref()
+                .and_then(|s| match (&s.credentials, wanted) {
+                    (Credentials::V3 { client_secret, .. }, ApiVersion::V3) => {
+                        Some(client_secret.clone())
+                    }
+                    (Credentials::V1 { api_key }, ApiVersion::V1) => Some(api_key.clone()),
+                    _ => None,
+                })
         };
         let credentials = match version {
             ApiVersion::V3 => {
@@ -201,11 +206,7 @@ impl Integrations {
         })
     }
 
-    async fn start_sync(
-        &self,
-        organization_id: i64,
-        full: bool,
-    ) -> Result<SyncStarted, AppError> {
+    async fn start_sync(&self, organization_id: i64, full: bool) -> Result<SyncStarted, AppError> {
         let connection = match connections::load(&self.db, &self.master_key, organization_id).await
         {
             Ok(Some(connection)) => connection,
@@ -227,7 +228,14 @@ impl Integrations {
         let options = SyncOptions::new(kind, Trigger::Dashboard);
         // Taken here so that a second click is refused at once; the run
         // takes it again as the same holder.
-        if !lease::acquire(&self.db, organization_id, &options.holder, options.lease_ttl).await? {
+        if !lease::acquire(
+            &self.db,
+            organization_id,
+            &options.holder,
+            options.lease_ttl,
+        )
+        .await?
+        {
             return Err(AppError::conflict(
                 "kind",
                 "A sync is already running; its progress is shown on this page.",
@@ -389,16 +397,22 @@ fn explain(error: HarvestError, credentials: &Credentials) -> AppError {
         {
             AppError::invalid(
                 "user_id",
-                format!("{message}. Use the id of an active Greenhouse Site Admin, or leave the user id empty."),
+                format!(
+                    "{message}. Use the id of an active Greenhouse Site Admin, or leave the user id empty."
+                ),
             )
         }
         (HarvestError::Unauthorized { .. }, Credentials::V3 { .. }) => AppError::invalid(
             "client_secret",
-            format!("{message}. Check the client id and secret under Configure → Dev Center → API Credentials."),
+            format!(
+                "{message}. Check the client id and secret under Configure → Dev Center → API Credentials."
+            ),
         ),
         (HarvestError::Unauthorized { .. }, Credentials::V1 { .. }) => AppError::invalid(
             "api_key",
-            format!("{message}. Check the key under Configure → Dev Center → API Credential Management."),
+            format!(
+                "{message}. Check the key under Configure → Dev Center → API Credential Management."
+            ),
         ),
         (HarvestError::Unavailable { url, .. }, _) => AppError::invalid(
             url_field(url),
@@ -527,43 +541,74 @@ mod tests {
             client_id: "id".to_owned(),
             client_secret: Secret::new("secret"),
             user_id: None,
-            token_url: Url::parse("https://auth.example.com/token").unwrap_or_else(|e| panic!("{e}")),
+            token_url: Url::parse("https://auth.example.com/token")
+                .unwrap_or_else(|e| panic!("{e}")),
         }
     }
 
     #[test]
     fn urls_default_and_must_be_plain_http_addresses() {
         let default = parse_url("base_url", "API address", "  ", DEFAULT_BASE_URL);
-        assert_eq!(default.map(|u| u.to_string()).ok().as_deref(), Some("https://harvest.greenhouse.io/"));
-        for bad in ["harvest.greenhouse.io", "ftp://x.example", "https://u:p@x.example", "https://x.example/?a=1", "javascript:alert(1)"] {
+        assert_eq!(
+            default.map(|u| u.to_string()).ok().as_deref(),
+            Some("https://harvest.greenhouse.io/")
+        );
+        for bad in [
+            "harvest.greenhouse.io",
+            "ftp://x.example",
+            "https://u:p@x.example",
+            "https://x.example/?a=1",
+            "javascript:alert(1)",
+        ] {
             let error = parse_url("base_url", "API address", bad, DEFAULT_BASE_URL).err();
-            assert_eq!(error.as_ref().and_then(AppError::field), Some("base_url"), "{bad}");
+            assert_eq!(
+                error.as_ref().and_then(AppError::field),
+                Some("base_url"),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn failures_land_on_the_field_they_concern() {
         let wrong = explain(
-            HarvestError::Unauthorized { status: 401, message: "the client id or secret is wrong (401: invalid_client)".to_owned() },
+            HarvestError::Unauthorized {
+                status: 401,
+                message: "the client id or secret is wrong (401: invalid_client)".to_owned(),
+            },
             &v3(),
         );
         assert_eq!(wrong.field(), Some("client_secret"));
         let sub = explain(
-            HarvestError::Unauthorized { status: 400, message: "the client id or secret is wrong (400: invalid_grant: sub)".to_owned() },
+            HarvestError::Unauthorized {
+                status: 400,
+                message: "the client id or secret is wrong (400: invalid_grant: sub)".to_owned(),
+            },
             &v3(),
         );
         assert_eq!(sub.field(), Some("user_id"));
         let token_host = explain(
-            HarvestError::Unavailable { url: "https://auth.example.com/token".to_owned(), attempts: 3, message: "refused".to_owned() },
+            HarvestError::Unavailable {
+                url: "https://auth.example.com/token".to_owned(),
+                attempts: 3,
+                message: "refused".to_owned(),
+            },
             &v3(),
         );
         assert_eq!(token_host.field(), Some("token_url"));
         let api_host = explain(
-            HarvestError::Unavailable { url: "https://harvest.example.com/v3/users".to_owned(), attempts: 3, message: "refused".to_owned() },
+            HarvestError::Unavailable {
+                url: "https://harvest.example.com/v3/users".to_owned(),
+                attempts: 3,
+                message: "refused".to_owned(),
+            },
             &v3(),
         );
         assert_eq!(api_host.field(), Some("base_url"));
-        assert!(api_host.to_string().contains("harvest.example.com"), "{api_host}");
+        assert!(
+            api_host.to_string().contains("harvest.example.com"),
+            "{api_host}"
+        );
     }
 
     #[test]
@@ -575,12 +620,19 @@ mod tests {
             message: format!("missing scope {needed}"),
         };
         let error = refused(
-            &[refusal("harvest:offers:list"), refusal("harvest:interviews:list"), refusal("harvest:offers:list")],
+            &[
+                refusal("harvest:offers:list"),
+                refusal("harvest:interviews:list"),
+                refusal("harvest:offers:list"),
+            ],
             &v3(),
             true,
         );
         let (intro, names) = app::api::integrations::missing_access(&error).unwrap_or_default();
-        assert!(intro.starts_with("Greenhouse refused 3 lists Trellis reads. Nothing was saved."), "{intro}");
+        assert!(
+            intro.starts_with("Greenhouse refused 3 lists Trellis reads. Nothing was saved."),
+            "{intro}"
+        );
         assert!(intro.contains("missing scopes"), "{intro}");
         assert_eq!(names, ["harvest:offers:list", "harvest:interviews:list"]);
     }

@@ -209,9 +209,11 @@ pub fn missing_access(error: &AppError) -> Option<(String, Vec<String>)> {
 #[server(endpoint = "get_integrations")]
 pub async fn get_integrations() -> Result<IntegrationsView, AppError> {
     use crate::ssr::{services::integrations, with_recruiter};
-    with_recruiter(Role::Viewer, "viewing integrations", |state, me| async move {
-        integrations::view(&state, &me).await
-    })
+    with_recruiter(
+        Role::Viewer,
+        "viewing integrations",
+        |state, me| async move { integrations::view(&state, &me).await },
+    )
     .await
 }
 
@@ -219,9 +221,11 @@ pub async fn get_integrations() -> Result<IntegrationsView, AppError> {
 #[server(endpoint = "get_sync_progress")]
 pub async fn get_sync_progress() -> Result<SyncProgress, AppError> {
     use crate::ssr::{services::integrations, with_recruiter};
-    with_recruiter(Role::Viewer, "viewing sync progress", |state, me| async move {
-        integrations::progress(&state.db, me.organization_id()).await
-    })
+    with_recruiter(
+        Role::Viewer,
+        "viewing sync progress",
+        |state, me| async move { integrations::progress(&state.db, me.organization_id()).await },
+    )
     .await
 }
 
@@ -234,39 +238,39 @@ pub async fn connect_greenhouse(
     intent: String,
 ) -> Result<ConnectionOutcome, AppError> {
     use crate::ssr::{services::integrations, with_recruiter};
-    with_recruiter(
+    let result = with_recruiter(
         Role::Admin,
         "changing the Greenhouse connection",
         |state, me| async move {
-            let outcome = match intent.as_str() {
+            match intent.as_str() {
                 "test" => {
                     state
                         .greenhouse
                         .test_connection(me.organization_id(), form)
-                        .await?
+                        .await
                 }
                 "save" => {
                     state
                         .greenhouse
                         .save_connection(me.organization_id(), form)
-                        .await?
+                        .await
                 }
-                _ => {
-                    return Err(AppError::invalid(
-                        "intent",
-                        "Choose “Test connection” or “Save”",
-                    ));
-                }
-            };
-            let result = if outcome.saved { "saved" } else { "tested" };
-            integrations::land_after_form_post(&format!(
-                "/admin/integrations?connection={result}&api={}#connection",
-                outcome.api_version
-            ));
-            Ok(outcome)
+                _ => Err(AppError::invalid(
+                    "intent",
+                    "Choose “Test connection” or “Save”",
+                )),
+            }
         },
     )
-    .await
+    .await;
+    integrations::answer_plain_form_post(&result, |outcome| {
+        let done = if outcome.saved { "saved" } else { "tested" };
+        format!(
+            "/admin/integrations?connection={done}&api={}#connection",
+            outcome.api_version
+        )
+    });
+    result
 }
 
 /// "Sync now": starts an incremental sync (`kind` = `full`: a full one) at
@@ -274,18 +278,25 @@ pub async fn connect_greenhouse(
 #[server(endpoint = "sync_greenhouse")]
 pub async fn sync_greenhouse(kind: String) -> Result<SyncStarted, AppError> {
     use crate::ssr::{services::integrations, with_recruiter};
-    with_recruiter(Role::Admin, "starting a sync", |state, me| async move {
+    let result = with_recruiter(Role::Admin, "starting a sync", |state, me| async move {
         let full = match kind.as_str() {
             "full" => true,
             "incremental" | "" => false,
-            _ => return Err(AppError::invalid("kind", "Choose an incremental or a full sync")),
+            _ => {
+                return Err(AppError::invalid(
+                    "kind",
+                    "Choose an incremental or a full sync",
+                ));
+            }
         };
-        let started = state
+        state
             .greenhouse
             .start_sync(me.organization_id(), full)
-            .await?;
-        integrations::land_after_form_post("/admin/integrations?sync=started#sync");
-        Ok(started)
+            .await
     })
-    .await
+    .await;
+    integrations::answer_plain_form_post(&result, |_| {
+        "/admin/integrations?sync=started#sync".to_owned()
+    });
+    result
 }

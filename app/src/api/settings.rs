@@ -191,7 +191,7 @@ pub async fn save_portal_settings(
 ) -> Result<PortalSettings, AppError> {
     use crate::domain::Role;
     use crate::ssr::{services::settings, with_recruiter};
-    let saved = with_recruiter(
+    let result = with_recruiter(
         Role::Admin,
         "changing the portal settings",
         |state, me| async move {
@@ -203,9 +203,9 @@ pub async fn save_portal_settings(
             settings::save(&state, &me, &input).await
         },
     )
-    .await?;
-    settings::confirm_plain_form_post("saved=settings");
-    Ok(saved)
+    .await;
+    settings::answer_plain_form_post(&result, "saved=settings");
+    result
 }
 
 /// Removes the logo or the cover image (admins only).
@@ -213,15 +213,18 @@ pub async fn save_portal_settings(
 pub async fn remove_portal_image(purpose: String) -> Result<PortalSettings, AppError> {
     use crate::domain::Role;
     use crate::ssr::{services::settings, with_recruiter};
-    let purpose = ImagePurpose::parse(&purpose).ok_or_else(|| AppError::not_found("This image"))?;
-    let saved = with_recruiter(
+    let kind = ImagePurpose::parse(&purpose);
+    let result = with_recruiter(
         Role::Admin,
         "changing the portal settings",
-        |state, me| async move { settings::remove_image(&state, &me, purpose).await },
+        |state, me| async move {
+            let purpose = kind.ok_or_else(|| AppError::not_found("This kind of image"))?;
+            settings::remove_image(&state, &me, purpose).await
+        },
     )
-    .await?;
-    settings::confirm_plain_form_post(&format!("saved={}-removed", purpose.as_str()));
-    Ok(saved)
+    .await;
+    settings::answer_plain_form_post(&result, &format!("saved={purpose}-removed"));
+    result
 }
 
 #[cfg(test)]

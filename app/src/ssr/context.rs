@@ -25,12 +25,30 @@ where
             Err(AppError::Internal { reference })
         }
     };
+    // A plain form post (no JavaScript) is answered with a redirect back to
+    // the form, carrying the error in its query string; a status here would
+    // replace that redirect.
     if let (Err(error), Some(response)) = (&result, response)
+        && !is_plain_form_post()
         && let Ok(status) = http::StatusCode::from_u16(error.status_code())
     {
         response.set_status(status);
     }
     result
+}
+
+/// Whether this request is a server function posted by an HTML form
+/// without JavaScript (it accepts HTML; hydrated calls accept JSON).
+pub fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.method == http::Method::POST
+            && parts.uri.path().starts_with("/api/")
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+    })
 }
 
 /// Runs `service` for the signed-in recruiter when their role allows

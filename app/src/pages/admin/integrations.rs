@@ -115,8 +115,10 @@ fn StatusAndHistory(
             {if view.history.is_empty() {
                 view! {
                     <p class="muted">
-                        {if connected {
+                        {if can_sync {
                             "No sync has run yet. The schedule starts one within minutes, or use “Sync now”."
+                        } else if connected {
+                            "No sync has run yet. The schedule starts one within minutes."
                         } else {
                             "Syncs appear here once Greenhouse is connected."
                         }}
@@ -254,7 +256,11 @@ fn LiveProgress(initial: Option<RunView>, finished: RwSignal<u32>) -> impl IntoV
             std::time::Duration::from_millis(POLL_EVERY_MS),
         );
     });
-    move || live.get().filter(RunView::is_running).map(|run| view! { <RunProgress run /> })
+    move || {
+        live.get()
+            .filter(RunView::is_running)
+            .map(|run| view! { <RunProgress run /> })
+    }
 }
 
 #[component]
@@ -575,7 +581,9 @@ fn FormButtons(connect: ServerAction<ConnectGreenhouse>) -> impl IntoView {
         Some(Ok(outcome)) => Some(outcome.message),
         Some(Err(_)) => None,
         None => query.with(|q| match q.get("connection").as_deref() {
-            Some("tested") => Some("Greenhouse accepted the credentials. Nothing was saved yet.".to_owned()),
+            Some("tested") => {
+                Some("Greenhouse accepted the credentials. Nothing was saved yet.".to_owned())
+            }
             Some("saved") => Some("Saved. Greenhouse accepted the credentials.".to_owned()),
             _ => None,
         }),

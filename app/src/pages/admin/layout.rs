@@ -28,6 +28,17 @@ pub fn use_can(role: Role) -> Signal<bool> {
 pub fn AdminLayout() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
     provide_context(CurrentMe(me));
+    // The server sends signed-out page loads to the sign-in page; this does
+    // the same when the session ends while the app navigates by itself.
+    let navigate = leptos_router::hooks::use_navigate();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Unauthenticated)) = me.get() {
+            let here = location.pathname.get_untracked();
+            let next: String = encode_query_value(&here);
+            navigate(&format!("/admin/sign-in?next={next}"), Default::default());
+        }
+    });
     view! {
         <div class="admin">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -51,6 +62,18 @@ pub fn AdminLayout() -> impl IntoView {
             </main>
         </div>
     }
+}
+
+/// Percent-encodes a path for a query string value.
+fn encode_query_value(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 #[component]

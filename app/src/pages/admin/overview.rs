@@ -68,18 +68,18 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
         <dl class="stat-grid">
             <div class="card stat">
                 <dt>"Greenhouse jobs"</dt>
-                <dd>{overview.jobs}</dd>
-                <a href="/admin/jobs">"See the ATS tab"</a>
+                <dd class="stat-value">{overview.jobs}</dd>
+                <dd><a href="/admin/jobs">"See the ATS tab"</a></dd>
             </div>
             <div class="card stat">
                 <dt>"Jobs with a portal"</dt>
-                <dd>{overview.active_portals}</dd>
-                <a href="/admin/jobs/active">"See the Active tab"</a>
+                <dd class="stat-value">{overview.active_portals}</dd>
+                <dd><a href="/admin/jobs/active">"See the Active tab"</a></dd>
             </div>
             <div class="card stat">
                 <dt>"Recruiters"</dt>
-                <dd>{overview.recruiters}</dd>
-                <a href="/admin/users">"Manage users"</a>
+                <dd class="stat-value">{overview.recruiters}</dd>
+                <dd><a href="/admin/users">"Manage users"</a></dd>
             </div>
         </dl>
     }

@@ -70,13 +70,7 @@ pub fn set_cookie(value: http::HeaderValue) {
 pub fn see_other(path: &str) {
     leptos_axum::redirect(path);
     if let Some(response) = use_context::<ResponseOptions>()
-        && use_context::<http::request::Parts>().is_some_and(|parts| {
-            parts
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/html"))
-        })
+        && crate::ssr::context::is_plain_form_post()
     {
         response.set_status(http::StatusCode::SEE_OTHER);
     }

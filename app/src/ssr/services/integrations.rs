@@ -202,22 +202,37 @@ fn run_view(run: sync_run::Model, live: bool) -> RunView {
     }
 }
 
-/// After a plain (JavaScript-off) form post, lands on `path` with `303 See
-/// Other`, so the page can say what happened. A hydrated page gets the
-/// result itself and stays where it is.
-pub fn land_after_form_post(path: &str) {
+/// Answers a plain (JavaScript-off) form post: on success, `303 See Other`
+/// to the page `landing` names, so that it can say what happened; on error,
+/// back where the form was (`server_fn` writes that `Location`, with the
+/// error in the query string) with `302`, since the error's own status, set
+/// by `with_state`, would stop the browser from following it. A hydrated
+/// page gets the result itself and stays where it is.
+pub fn answer_plain_form_post<T>(result: &Result<T, AppError>, landing: impl FnOnce(&T) -> String) {
     use leptos::prelude::use_context;
     let plain_post = use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
+        parts.method == http::Method::POST
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
     });
-    if plain_post {
-        leptos_axum::redirect(path);
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::SEE_OTHER);
+    if !plain_post {
+        return;
+    }
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    match result {
+        Ok(value) => {
+            leptos_axum::redirect(&landing(value));
+            if let Some(response) = response {
+                response.set_status(http::StatusCode::SEE_OTHER);
+            }
+        }
+        Err(_) => {
+            if let Some(response) = response {
+                response.set_status(http::StatusCode::FOUND);
+            }
         }
     }
 }

@@ -16,8 +16,8 @@ use image::{
     imageops::FilterType,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, Set, TransactionTrait,
 };
 use std::io::Cursor;
 
@@ -267,15 +267,33 @@ mod tests {
 
     /// A valid PNG signature and IHDR chunk claiming `w` × `h`, and no data.
     fn png_header_claiming(w: u32, h: u32) -> Vec<u8> {
+        png_header(w, h, 8)
+    }
+
+    /// A PNG whose header claims `w` × `h` at `bit_depth`, followed by a
+    /// tiny IDAT and IEND (all CRCs valid): 72 bytes.
+    fn png_header(w: u32, h: u32, bit_depth: u8) -> Vec<u8> {
+        fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+            let mut body = kind.to_vec();
+            body.extend_from_slice(data);
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            out.extend_from_slice(&body);
+            out.extend_from_slice(&crc32(&body).to_be_bytes());
+        }
         let mut png = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
         let mut ihdr = Vec::new();
-        ihdr.extend_from_slice(b"IHDR");
         ihdr.extend_from_slice(&w.to_be_bytes());
         ihdr.extend_from_slice(&h.to_be_bytes());
-        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
-        png.extend_from_slice(&13_u32.to_be_bytes());
-        png.extend_from_slice(&ihdr);
-        png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+        ihdr.extend_from_slice(&[bit_depth, 6, 0, 0, 0]);
+        chunk(&mut png, b"IHDR", &ihdr);
+        chunk(
+            &mut png,
+            b"IDAT",
+            &[
+                0x78, 0x01, 0x01, 0x04, 0x00, 0xfb, 0xff, 0, 0, 0, 0, 0x00, 0x04, 0x00, 0x01,
+            ],
+        );
+        chunk(&mut png, b"IEND", &[]);
         png
     }
 
@@ -353,7 +371,7 @@ mod tests {
     #[test]
     fn a_pixel_flood_is_refused_from_its_header() {
         let bomb = png_header_claiming(100_000, 100_000);
-        assert!(bomb.len() < 100);
+        assert_eq!(bomb.len(), 72);
         assert_eq!(
             process(&bomb, ImagePurpose::Cover),
             Err(UploadRefusal::TooManyPixels)
@@ -361,6 +379,17 @@ mod tests {
         assert_eq!(
             process(&png_header_claiming(4097, 10), ImagePurpose::Cover),
             Err(UploadRefusal::TooManyPixels)
+        );
+        // Within 4096 × 4096, but 16-bit RGBA needs 128 MiB: over max_alloc.
+        assert_eq!(
+            process(&png_header(4096, 4096, 16), ImagePurpose::Cover),
+            Err(UploadRefusal::TooManyPixels)
+        );
+        // 8-bit at 4096 × 2048 (32 MiB) passes the limits and only then
+        // fails for lack of data.
+        assert_eq!(
+            process(&png_header(4096, 2048, 8), ImagePurpose::Cover),
+            Err(UploadRefusal::Damaged)
         );
     }
 
