@@ -26,12 +26,31 @@ fn is_personal_path(path: &str) -> bool {
         .any(|prefix| path == prefix.trim_end_matches('/') || path.starts_with(prefix))
 }
 
+/// Whether `path` belongs to the dashboard (or its dev mailbox), which
+/// lives on the public host only.
+fn is_dashboard_path(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/") || path.starts_with("/dev/")
+}
+
 pub async fn load_recruiter(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_owned();
+    // The dashboard on a portal host (`acme.localhost/admin`) would have no
+    // session there (the cookie is host-only): send it to the public host.
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    if is_dashboard_path(&path)
+        && app::domain::portal_subdomain_of(host, state.public_host()).is_some()
+        && let Ok(target) = state.public_url.join(&path)
+    {
+        return Redirect::permanent(target.as_str()).into_response();
+    }
     let cookie = sessions::read_cookie(request.headers(), Audience::Recruiter.cookie_name());
     let mut stale_cookie = false;
     if let Some(raw) = cookie.as_deref() {
@@ -89,6 +108,15 @@ mod tests {
         assert!(is_public_admin_path("/admin/sign-in/link"));
         assert!(!is_public_admin_path("/admin/sign-inx"));
         assert!(!is_public_admin_path("/admin/settings"));
+    }
+
+    #[test]
+    fn dashboard_paths_are_recognised() {
+        assert!(is_dashboard_path("/admin"));
+        assert!(is_dashboard_path("/admin/jobs"));
+        assert!(is_dashboard_path("/dev/mailbox"));
+        assert!(!is_dashboard_path("/"));
+        assert!(!is_dashboard_path("/administrator"));
     }
 
     #[test]

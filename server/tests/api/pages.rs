@@ -141,3 +141,20 @@ async fn names_are_escaped_and_unicode_survives() {
     let portal = text(app.get("/p/rtl").await).await;
     assert!(portal.contains("Your application at شركة أكمي"));
 }
+
+#[tokio::test]
+async fn the_dashboard_on_a_portal_host_moves_to_the_public_host() {
+    let app = spawn_app().await;
+    app.create_org("acme", "Acme Robotics").await;
+    for path in ["/admin", "/admin/jobs", "/dev/mailbox"] {
+        let response = app.get_with_host(path, "acme.localhost:3000").await;
+        assert_eq!(response.status(), 308, "{path}");
+        assert_eq!(
+            response.headers()["location"],
+            format!("http://localhost:3000{path}").as_str()
+        );
+    }
+    // The portal itself stays.
+    let portal = app.get_with_host("/", "acme.localhost:3000").await;
+    assert_eq!(portal.status(), 200);
+}

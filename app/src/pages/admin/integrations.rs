@@ -279,7 +279,7 @@ fn RunProgress(run: RunView) -> impl IntoView {
         run.requests
     );
     view! {
-        <div class="sync-progress" aria-labelledby="sync-progress-heading">
+        <section class="sync-progress" aria-labelledby="sync-progress-heading">
             <h3 id="sync-progress-heading">"Sync in progress"</h3>
             <p role="status">{summary}</p>
             <progress max=total.to_string() value=done.to_string() aria-label="Resources done"></progress>
@@ -299,7 +299,7 @@ fn RunProgress(run: RunView) -> impl IntoView {
                     }
                 }).collect_view()}
             </ol>
-        </div>
+        </section>
     }
 }
 
