@@ -2,7 +2,9 @@
 //! webhook secret, stored sealed with the master key (`greenhouse_connections`).
 
 use crate::{
-    harvest::{self, ApiVersion, ClientOptions, Credentials, Harvest, HarvestError, Refusal, Secret},
+    harvest::{
+        self, ApiVersion, ClientOptions, Credentials, Harvest, HarvestError, Refusal, Secret,
+    },
     secrets::MasterKey,
 };
 use app::ssr::entities::sync::greenhouse_connection;
@@ -107,7 +109,10 @@ pub fn check_options() -> ClientOptions {
 /// Tests credentials against Greenhouse without storing anything: a token
 /// (v3), then one row of every list Trellis reads. `Ok` holds the endpoints
 /// refused for a missing scope or permission (empty when all answered).
-pub async fn check(credentials: &Credentials, base_url: &Url) -> Result<Vec<Refusal>, HarvestError> {
+pub async fn check(
+    credentials: &Credentials,
+    base_url: &Url,
+) -> Result<Vec<Refusal>, HarvestError> {
     harvest::Client::new(credentials.clone(), base_url.clone(), check_options())?
         .check_access()
         .await

@@ -6,7 +6,9 @@
 //! (which they must paste into Greenhouse). Viewers and editors see the
 //! status and the history only.
 
-use crate::domain::{Resource, Role};
+use crate::domain::Resource;
+#[cfg(feature = "ssr")]
+use crate::domain::Role;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -237,7 +239,7 @@ pub async fn connect_greenhouse(
     form: ConnectionForm,
     intent: String,
 ) -> Result<ConnectionOutcome, AppError> {
-    use crate::ssr::{services::integrations, with_recruiter};
+    use crate::ssr::with_recruiter;
     let result = with_recruiter(
         Role::Admin,
         "changing the Greenhouse connection",
@@ -263,7 +265,7 @@ pub async fn connect_greenhouse(
         },
     )
     .await;
-    integrations::answer_plain_form_post(&result, |outcome| {
+    crate::ssr::context::after_plain_form_post(&result, |outcome| {
         let done = if outcome.saved { "saved" } else { "tested" };
         format!(
             "/admin/integrations?connection={done}&api={}#connection",
@@ -277,7 +279,7 @@ pub async fn connect_greenhouse(
 /// once, unless one is already running.
 #[server(endpoint = "sync_greenhouse")]
 pub async fn sync_greenhouse(kind: String) -> Result<SyncStarted, AppError> {
-    use crate::ssr::{services::integrations, with_recruiter};
+    use crate::ssr::with_recruiter;
     let result = with_recruiter(Role::Admin, "starting a sync", |state, me| async move {
         let full = match kind.as_str() {
             "full" => true,
@@ -295,7 +297,7 @@ pub async fn sync_greenhouse(kind: String) -> Result<SyncStarted, AppError> {
             .await
     })
     .await;
-    integrations::answer_plain_form_post(&result, |_| {
+    crate::ssr::context::after_plain_form_post(&result, |_| {
         "/admin/integrations?sync=started#sync".to_owned()
     });
     result

@@ -1,4 +1,3 @@
-use crate::domain::Role;
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -29,6 +28,7 @@ pub struct Overview {
 /// The overview of the signed-in recruiter's organization.
 #[server(endpoint = "get_overview")]
 pub async fn get_overview() -> Result<Overview, AppError> {
+    use crate::domain::Role;
     use crate::ssr::{services::organizations, with_recruiter};
     with_recruiter(
         Role::Viewer,

@@ -204,7 +204,9 @@ pub async fn save_portal_settings(
         },
     )
     .await;
-    settings::answer_plain_form_post(&result, "saved=settings");
+    crate::ssr::context::after_plain_form_post(&result, |_| {
+        "/admin/settings?saved=settings".to_owned()
+    });
     result
 }
 
@@ -223,7 +225,9 @@ pub async fn remove_portal_image(purpose: String) -> Result<PortalSettings, AppE
         },
     )
     .await;
-    settings::answer_plain_form_post(&result, &format!("saved={purpose}-removed"));
+    crate::ssr::context::after_plain_form_post(&result, |_| {
+        format!("/admin/settings?saved={purpose}-removed")
+    });
     result
 }
 

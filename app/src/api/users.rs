@@ -44,6 +44,7 @@ pub async fn get_users() -> Result<UsersView, AppError> {
 }
 
 /// An empty form value means "not linked".
+#[cfg(feature = "ssr")]
 fn parse_greenhouse_user(value: &str) -> Result<Option<i64>, AppError> {
     let value = value.trim();
     if value.is_empty() {
@@ -57,6 +58,7 @@ fn parse_greenhouse_user(value: &str) -> Result<Option<i64>, AppError> {
     })
 }
 
+#[cfg(feature = "ssr")]
 fn parse_role(value: &str) -> Result<Role, AppError> {
     Role::parse(value).ok_or_else(|| AppError::invalid("role", "Choose admin, editor or viewer."))
 }

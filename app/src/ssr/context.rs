@@ -37,6 +37,21 @@ where
     result
 }
 
+/// After a plain form post (no JavaScript) succeeded, sends the browser on
+/// to `landing(value)` with `303 See Other`, so the page it lands on can say
+/// what happened. A refused post goes back to the form by itself (see
+/// `with_state`); hydrated pages get the result and stay where they are.
+pub fn after_plain_form_post<T>(result: &Result<T, AppError>, landing: impl FnOnce(&T) -> String) {
+    if let Ok(value) = result
+        && is_plain_form_post()
+    {
+        leptos_axum::redirect(&landing(value));
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.set_status(http::StatusCode::SEE_OTHER);
+        }
+    }
+}
+
 /// Whether this request is a server function posted by an HTML form
 /// without JavaScript (it accepts HTML; hydrated calls accept JSON).
 pub fn is_plain_form_post() -> bool {

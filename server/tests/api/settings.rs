@@ -483,7 +483,7 @@ async fn without_javascript_a_save_comes_back_confirmed_and_an_error_shows_by_it
             &save_form("acme-jobs", "Acme Jobs", "#0b5394"),
         )
         .await;
-    assert_eq!(response.status(), 302);
+    assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/admin/settings?saved=settings");
     let page = text(admin.get("/admin/settings?saved=settings").await).await;
     assert!(page.contains("Settings saved."), "{page}");

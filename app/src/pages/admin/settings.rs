@@ -252,7 +252,7 @@ fn SubdomainField(
                 aria-describedby="subdomain-hint subdomain-check subdomain-error"
                 aria-invalid=move || if check().is_some() { "true" } else { server_invalid() }
             />
-            <p class="field-error" id="subdomain-check" aria-live="polite" hidden=move || live_message().is_none()>
+            <p class="field-error" id="subdomain-check" aria-live="polite">
                 {live_message}
             </p>
             <FieldError error field="subdomain" id="subdomain-error" />
@@ -347,7 +347,7 @@ fn BrandColorField(
                     />
                 })}
             </div>
-            <p class="field-error" id="brand_color-check" aria-live="polite" hidden=move || live_message().is_none()>
+            <p class="field-error" id="brand_color-check" aria-live="polite">
                 {live_message}
             </p>
             <FieldError error field="brand_color" id="brand_color-error" />

@@ -202,41 +202,6 @@ fn run_view(run: sync_run::Model, live: bool) -> RunView {
     }
 }
 
-/// Answers a plain (JavaScript-off) form post: on success, `303 See Other`
-/// to the page `landing` names, so that it can say what happened; on error,
-/// back where the form was (`server_fn` writes that `Location`, with the
-/// error in the query string) with `302`, since the error's own status, set
-/// by `with_state`, would stop the browser from following it. A hydrated
-/// page gets the result itself and stays where it is.
-pub fn answer_plain_form_post<T>(result: &Result<T, AppError>, landing: impl FnOnce(&T) -> String) {
-    use leptos::prelude::use_context;
-    let plain_post = use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts.method == http::Method::POST
-            && parts
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("text/html"))
-    });
-    if !plain_post {
-        return;
-    }
-    let response = use_context::<leptos_axum::ResponseOptions>();
-    match result {
-        Ok(value) => {
-            leptos_axum::redirect(&landing(value));
-            if let Some(response) = response {
-                response.set_status(http::StatusCode::SEE_OTHER);
-            }
-        }
-        Err(_) => {
-            if let Some(response) = response {
-                response.set_status(http::StatusCode::FOUND);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

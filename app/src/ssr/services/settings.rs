@@ -144,39 +144,6 @@ pub async fn remove_image(
     Ok(view(state, &org, me.role))
 }
 
-/// Whether this request is a plain form post from a page without
-/// JavaScript (the browser navigates), rather than a hydrated page's fetch.
-pub fn is_plain_form_post() -> bool {
-    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
-    })
-}
-
-/// Sends a browser without JavaScript back to the Settings page: on
-/// success to `/admin/settings?<query>`, so the page confirms the change;
-/// on error to where it came from, with the error in the query string
-/// (`server_fn` writes that `Location`). `with_state` gave the response
-/// the error's status, which would stop the browser from following the
-/// redirect, so it is reset to 302 here. Hydrated pages (asking for JSON)
-/// are left alone.
-pub fn answer_plain_form_post<T>(result: &Result<T, AppError>, query: &str) {
-    if !is_plain_form_post() {
-        return;
-    }
-    match result {
-        Ok(_) => leptos_axum::redirect(&format!("/admin/settings?{query}")),
-        Err(_) => {
-            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::FOUND);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
