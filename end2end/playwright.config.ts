@@ -20,6 +20,8 @@ const chromium = {
 
 export default defineConfig({
   testDir: "./tests",
+  // One folder per port, so suites on different ports never clear each other's.
+  outputDir: `test-results/${e2e.port}`,
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,

@@ -1,7 +1,7 @@
 use crate::components::hydration::{current_portal_subdomain, mark_document_hydrated};
 use crate::pages::{
     admin::{
-        AdminLayout, CheckEmailPage, JOBS, OverviewPage, PlannedPage,
+        ActiveJobsPage, AdminLayout, AtsJobsPage, CheckEmailPage, OverviewPage, PortalEditorPage,
         SignInLinkPage, SignInPage,
     },
     landing::LandingPage,
@@ -67,7 +67,9 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage />
                     <Route path=path!("users") view=crate::pages::admin::UsersPage />
-                    <Route path=path!("jobs") view=|| view! { <PlannedPage section=&JOBS /> } />
+                    <Route path=path!("jobs") view=AtsJobsPage />
+                    <Route path=path!("jobs/active") view=ActiveJobsPage />
+                    <Route path=path!("jobs/:job_id/portal") view=PortalEditorPage />
                     <Route path=path!("settings") view=crate::pages::admin::SettingsPage />
                     <Route path=path!("integrations") view=crate::pages::admin::IntegrationsPage />
                 </ParentRoute>

@@ -2,6 +2,7 @@
 //! return, which both the server and the browser compile.
 
 pub mod dev_mailbox;
+pub mod jobs;
 pub mod integrations;
 pub mod organizations;
 pub mod portal;

@@ -19,22 +19,3 @@ pub fn PageHeader(
         </header>
     }
 }
-
-/// A feature that is planned but not built yet, said plainly.
-#[component]
-pub fn NotYetAvailable(
-    #[prop(into)] heading: String,
-    /// One sentence on what this page will do.
-    #[prop(into)]
-    summary: String,
-    /// What a user will be able to do here, one line each.
-    plans: &'static [&'static str],
-) -> impl IntoView {
-    view! {
-        <section class="card empty-state" aria-labelledby="not-yet">
-            <h2 id="not-yet">{heading}</h2>
-            <p>{summary}</p>
-            <ul class="plan-list">{plans.iter().map(|line| view! { <li>{*line}</li> }).collect_view()}</ul>
-        </section>
-    }
-}

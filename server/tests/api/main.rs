@@ -7,6 +7,7 @@ mod cli_greenhouse;
 mod health;
 mod helpers;
 mod integrations;
+mod jobs;
 mod mail;
 mod migrations;
 mod pages;

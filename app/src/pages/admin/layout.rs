@@ -1,33 +1,13 @@
 use crate::api::session::{Me, get_me};
-use crate::domain::Role;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
-
-/// The signed-in recruiter, provided by the dashboard frame to every page:
-/// `None` while loading or when signed out. Pages use it to hide controls
-/// the role cannot use; the server enforces roles whatever the page shows.
-#[derive(Clone, Copy)]
-pub struct CurrentMe(pub Resource<Result<Me, AppError>>);
-
-/// The signed-in recruiter, if known yet.
-pub fn use_me() -> Signal<Option<Me>> {
-    let me = use_context::<CurrentMe>();
-    Signal::derive(move || me.and_then(|m| m.0.get()).and_then(Result::ok))
-}
-
-/// Whether the signed-in recruiter's role allows `role` (false until known).
-pub fn use_can(role: Role) -> Signal<bool> {
-    let me = use_me();
-    Signal::derive(move || me.get().is_some_and(|me| me.can(role)))
-}
 
 /// The dashboard frame: navigation on the left (on top on phones), the page
 /// on the right.
 #[component]
 pub fn AdminLayout() -> impl IntoView {
     let me = Resource::new(|| (), |_| get_me());
-    provide_context(CurrentMe(me));
     // The server sends signed-out page loads to the sign-in page; this does
     // the same when the session ends while the app navigates by itself.
     let navigate = leptos_router::hooks::use_navigate();

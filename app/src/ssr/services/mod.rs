@@ -2,6 +2,7 @@
 //! functions and the CLI, and unit-tested without HTTP.
 
 pub mod dev_mailbox;
+pub mod jobs;
 pub mod integrations;
 pub mod organizations;
 pub mod portal;
