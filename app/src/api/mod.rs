@@ -2,8 +2,8 @@
 //! return, which both the server and the browser compile.
 
 pub mod dev_mailbox;
-pub mod jobs;
 pub mod integrations;
+pub mod jobs;
 pub mod organizations;
 pub mod portal;
 pub mod session;

@@ -86,10 +86,11 @@ async fn the_ats_tab_lists_every_synced_job_with_its_counts() {
         .await
         .expect("applications")
     {
-        if application.status == "in_process" && !application.prospect {
-            if let Some(job) = application.job_id {
-                *active.entry(job).or_default() += 1;
-            }
+        if application.status == "in_process"
+            && !application.prospect
+            && let Some(job) = application.job_id
+        {
+            *active.entry(job).or_default() += 1;
         }
     }
 
@@ -209,7 +210,7 @@ async fn search_and_filters_narrow_the_list() {
     );
 
     // Without JavaScript the same search is a plain GET.
-    let html = text(viewer.get(&format!("/admin/jobs?status=draft")).await).await;
+    let html = text(viewer.get("/admin/jobs?status=draft").await).await;
     let drafts = all.iter().filter(|j| j.status == "draft").count();
     assert!(html.contains(&format!("{drafts} job")), "{html}");
 }

@@ -758,11 +758,17 @@ async fn without_javascript_an_error_comes_back_to_the_form() {
     let response = ask(&browser, "ada@localhost").await;
     assert_eq!(response.status(), 302);
     let back = location(&response);
-    assert!(back.starts_with(&format!("{}/admin?", app.address)), "{back}");
+    assert!(
+        back.starts_with(&format!("{}/admin?", app.address)),
+        "{back}"
+    );
     assert!(back.contains("__path=%2Fapi%2Frequest_sign_in"), "{back}");
     assert!(back.contains("__err="), "{back}");
     // The sign-in page, reached the same way, shows the message by its field.
     let query = back.split_once('?').map(|(_, q)| q).unwrap_or_default();
     let page = text(browser.get(&format!("/admin/sign-in?{query}")).await).await;
-    assert!(page.contains("Enter an email address like name@example.com."), "{page}");
+    assert!(
+        page.contains("Enter an email address like name@example.com."),
+        "{page}"
+    );
 }

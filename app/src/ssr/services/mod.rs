@@ -2,8 +2,8 @@
 //! functions and the CLI, and unit-tested without HTTP.
 
 pub mod dev_mailbox;
-pub mod jobs;
 pub mod integrations;
+pub mod jobs;
 pub mod organizations;
 pub mod portal;
 pub mod recruiters;
