@@ -7,6 +7,7 @@ mod m20261128_000001_create_organizations;
 mod m20261128_000002_create_greenhouse_mirror;
 mod m20261128_000003_create_sync_state;
 mod m20261128_000004_create_dashboard;
+mod m20261128_000005_job_list_indexes;
 mod m20261128_000007_sync_run_progress;
 
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_create_greenhouse_mirror::Migration),
             Box::new(m20261128_000003_create_sync_state::Migration),
             Box::new(m20261128_000004_create_dashboard::Migration),
+            Box::new(m20261128_000005_job_list_indexes::Migration),
             Box::new(m20261128_000007_sync_run_progress::Migration),
         ]
     }

@@ -103,13 +103,13 @@ pub fn email_hint(email: &str) -> String {
 pub async fn confirm_sign_in(token: String, next: Option<String>) -> Result<(), AppError> {
     use crate::ssr::{
         auth::{
-            Audience, sessions,
+            Audience,
             sign_in::{self, Outcome},
         },
         with_state,
     };
     with_state(|state| async move {
-        let attempt = sessions::read_cookie(&sign_in::request_headers(), sign_in::ATTEMPT_COOKIE);
+        let attempt = sign_in::attempt_of_request();
         let outcome = sign_in::use_link(
             &state.db,
             Audience::Recruiter,
@@ -123,8 +123,7 @@ pub async fn confirm_sign_in(token: String, next: Option<String>) -> Result<(), 
                 organization_id,
                 subject_id,
             } => {
-                sign_in::finish_recruiter_sign_in(&state, organization_id, subject_id).await?;
-                sign_in::see_other(&sign_in::safe_next(next.as_deref()));
+                sign_in::finish_recruiter_sign_in(&state, organization_id, subject_id, next).await?
             }
             Outcome::OtherBrowser => {
                 sign_in::see_other("/admin/sign-in/check-email?problem=other-browser")
@@ -143,13 +142,13 @@ pub async fn confirm_sign_in(token: String, next: Option<String>) -> Result<(), 
 pub async fn sign_in_with_code(code: String, next: Option<String>) -> Result<(), AppError> {
     use crate::ssr::{
         auth::{
-            Audience, sessions,
+            Audience,
             sign_in::{self, Outcome},
         },
         with_state,
     };
     with_state(|state| async move {
-        let attempt = sessions::read_cookie(&sign_in::request_headers(), sign_in::ATTEMPT_COOKIE);
+        let attempt = sign_in::attempt_of_request();
         let outcome = sign_in::use_code(
             &state.db,
             state.sign_in_key.as_slice(),
@@ -163,11 +162,7 @@ pub async fn sign_in_with_code(code: String, next: Option<String>) -> Result<(),
             Outcome::SignedIn {
                 organization_id,
                 subject_id,
-            } => {
-                sign_in::finish_recruiter_sign_in(&state, organization_id, subject_id).await?;
-                sign_in::see_other(&sign_in::safe_next(next.as_deref()));
-                Ok(())
-            }
+            } => sign_in::finish_recruiter_sign_in(&state, organization_id, subject_id, next).await,
             Outcome::WrongCode { tries_left } => Err(AppError::invalid(
                 "code",
                 format!(

@@ -351,6 +351,15 @@ impl TestApp {
     }
 }
 
+/// The nonce in a Content-Security-Policy header value.
+pub fn nonce_of(csp: &str) -> String {
+    csp.split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 pub async fn text(response: Response) -> String {
     response.text().await.expect("response body")
 }

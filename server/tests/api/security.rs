@@ -1,12 +1,4 @@
-use crate::helpers::{spawn_app, text};
-
-fn nonce_of(csp: &str) -> String {
-    csp.split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .unwrap_or_default()
-        .to_owned()
-}
+use crate::helpers::{nonce_of, spawn_app, text};
 
 #[tokio::test]
 async fn html_pages_carry_a_fresh_nonce_based_csp() {

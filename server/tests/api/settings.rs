@@ -1,7 +1,7 @@
 //! Settings: the portal's subdomain, display name, brand colour, logo and
 //! cover image, who may change them, and the portal showing them.
 
-use crate::helpers::{Browser, TestApp, TestDatabase, spawn_app, text};
+use crate::helpers::{Browser, TestApp, TestDatabase, nonce_of, spawn_app, text};
 use app::domain::{Role, SubdomainError};
 use app::ssr::entities::{
     dashboard::upload,
@@ -989,14 +989,6 @@ async fn a_cross_site_upload_is_refused() {
 }
 
 // ---- the portal ----------------------------------------------------------
-
-fn nonce_of(csp: &str) -> String {
-    csp.split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .unwrap_or_default()
-        .to_owned()
-}
 
 #[tokio::test]
 async fn the_portal_shows_the_saved_branding_by_path_and_by_host() {

@@ -372,13 +372,19 @@ pub async fn use_code<C: ConnectionTrait>(
     })
 }
 
+/// The attempt cookie this request carries, if any.
+pub fn attempt_of_request() -> Option<String> {
+    sessions::read_cookie(&request_headers(), ATTEMPT_COOKIE)
+}
+
 /// Starts the recruiter's session after a successful link or code: a new
 /// session id (the browser's old session, if any, ends), the attempt cookie
-/// removed, `last_sign_in_at` recorded.
+/// removed, `last_sign_in_at` recorded; then on to `next` (a dashboard page).
 pub async fn finish_recruiter_sign_in(
     state: &AppState,
     organization_id: i64,
     recruiter_id: i64,
+    next: Option<String>,
 ) -> Result<(), AppError> {
     let headers = request_headers();
     let previous = sessions::read_cookie(&headers, Audience::Recruiter.cookie_name());
@@ -400,6 +406,7 @@ pub async fn finish_recruiter_sign_in(
     }
     set_cookie(sessions::session_cookie(Audience::Recruiter, &raw));
     set_cookie(sessions::removal_cookie(ATTEMPT_COOKIE));
+    see_other(&safe_next(next.as_deref()));
     Ok(())
 }
 
