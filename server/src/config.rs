@@ -591,9 +591,33 @@ mod tests {
         let c = config(&[
             ("TRELLIS_BIND_ADDR", "0.0.0.0:8080"),
             ("TRELLIS_PUBLIC_URL", "https://jobs.example.com"),
+            ("TRELLIS_SMTP_URL", "smtp://mail.example.com:587"),
         ])
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.public_url.as_str(), "https://jobs.example.com/");
+    }
+
+    #[test]
+    fn a_public_url_beyond_this_machine_needs_an_smtp_server() {
+        for public in ["https://jobs.example.com", "http://192.168.1.20:3000"] {
+            let error = config(&[("TRELLIS_PUBLIC_URL", public)]).err();
+            assert_eq!(
+                error.map(|e| e.variable),
+                Some("TRELLIS_SMTP_URL"),
+                "{public}"
+            );
+        }
+        for public in [
+            "http://localhost:3000",
+            "http://127.0.0.1:3000",
+            "http://acme.localhost",
+        ] {
+            let c = config(&[("TRELLIS_PUBLIC_URL", public)]).unwrap_or_else(|e| panic!("{e}"));
+            assert!(c.uses_dev_mailbox(), "{public}");
+        }
+        let c = config(&[("TRELLIS_SMTP_URL", "smtps://u:p@mail.example.com:465")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!c.uses_dev_mailbox());
     }
 
     #[test]

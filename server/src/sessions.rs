@@ -21,9 +21,10 @@ fn is_public_admin_path(path: &str) -> bool {
 
 /// Paths whose answers depend on who asks.
 fn is_personal_path(path: &str) -> bool {
-    ["/admin", "/api/", "/dev/", "/p/"]
-        .iter()
-        .any(|prefix| path == prefix.trim_end_matches('/') || path.starts_with(prefix))
+    path == "/admin"
+        || ["/admin/", "/api/", "/dev/", "/p/"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
 }
 
 /// Whether `path` belongs to the dashboard (or its dev mailbox), which
