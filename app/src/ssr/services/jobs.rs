@@ -152,11 +152,13 @@ fn office_ids(job: &jobs::Model) -> Vec<i64> {
 /// `job_id → count` of `E`'s rows matching `condition`, for these jobs only.
 async fn counts_by_job<C: ConnectionTrait>(
     db: &C,
+    org: i64,
     job_ids: &[i64],
     open_openings: bool,
 ) -> Result<HashMap<i64, u64>, AppError> {
     let rows: Vec<(i64, i64)> = if open_openings {
         openings::Entity::find()
+            .filter(openings::Column::OrganizationId.eq(org))
             .filter(openings::Column::JobId.is_in(job_ids.to_vec()))
             .filter(openings::Column::Open.eq(true))
             .select_only()
@@ -168,6 +170,7 @@ async fn counts_by_job<C: ConnectionTrait>(
             .await?
     } else {
         applications::Entity::find()
+            .filter(applications::Column::OrganizationId.eq(org))
             .filter(applications::Column::JobId.is_in(job_ids.to_vec()))
             .filter(applications::Column::Status.eq("in_process"))
             .filter(applications::Column::Prospect.eq(false))
@@ -196,8 +199,8 @@ async fn rows<C: ConnectionTrait>(
     let ids: Vec<i64> = page.iter().map(|j| j.id).collect();
     // Openings and applications are keyed by organization too; the job ids
     // come from this organization's jobs, and the filters below keep it so.
-    let openings = counts_by_job(db, &ids, true).await?;
-    let candidates = counts_by_job(db, &ids, false).await?;
+    let openings = counts_by_job(db, org, &ids, true).await?;
+    let candidates = counts_by_job(db, org, &ids, false).await?;
     let activated: HashSet<i64> = portal::Entity::find()
         .filter(portal::Column::OrganizationId.eq(org))
         .filter(portal::Column::Active.eq(true))
