@@ -33,7 +33,7 @@ pub async fn get_overview() -> Result<Overview, AppError> {
     with_recruiter(
         Role::Viewer,
         "viewing the overview",
-        |state, me| async move { organizations::overview(&state, &me.organization).await },
+        |state, me| async move { organizations::overview(&state, &me).await },
     )
     .await
 }

@@ -61,6 +61,18 @@ pub fn url_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Percent-encodes a query-string value (everything but unreserved bytes).
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
 /// Decodes `%xx` escapes and `+` as space; leaves malformed escapes as they are.
 pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
@@ -176,5 +188,7 @@ mod tests {
         assert_eq!(percent_decode("%zz"), "%zz");
         assert_eq!(percent_decode("%4"), "%4");
         assert_eq!(percent_decode("caf%C3%A9"), "café");
+        assert_eq!(percent_encode("a b&é/"), "a%20b%26%C3%A9%2F");
+        assert_eq!(percent_decode(&percent_encode("a b&é/")), "a b&é/");
     }
 }

@@ -155,18 +155,7 @@ fn url_pairs(query: &JobsQuery) -> Vec<(&'static str, String)> {
 fn encode(pairs: &[(&str, String)]) -> String {
     pairs
         .iter()
-        .map(|(k, v)| {
-            let value: String = v
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                        (b as char).to_string()
-                    }
-                    other => format!("%{other:02X}"),
-                })
-                .collect();
-            format!("{k}={value}")
-        })
+        .map(|(k, v)| format!("{k}={}", crate::components::forms::percent_encode(v)))
         .collect::<Vec<_>>()
         .join("&")
 }

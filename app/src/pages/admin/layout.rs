@@ -15,7 +15,7 @@ pub fn AdminLayout() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Err(AppError::Unauthenticated)) = me.get() {
             let here = location.pathname.get_untracked();
-            let next: String = encode_query_value(&here);
+            let next = crate::components::forms::percent_encode(&here);
             navigate(&format!("/admin/sign-in?next={next}"), Default::default());
         }
     });
@@ -42,18 +42,6 @@ pub fn AdminLayout() -> impl IntoView {
             </main>
         </div>
     }
-}
-
-/// Percent-encodes a path for a query string value.
-fn encode_query_value(path: &str) -> String {
-    path.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 #[component]

@@ -44,7 +44,7 @@ impl Visibility {
         }
     }
 
-    fn condition(&self) -> Condition {
+    pub fn condition(&self) -> Condition {
         match self {
             Visibility::All => Condition::all(),
             Visibility::Only { job_ids, .. } => {

@@ -97,11 +97,14 @@ pub async fn find_by_slug(
         .await?)
 }
 
-/// What the dashboard's overview shows about one organization.
+/// What the dashboard's overview shows about one organization, counting
+/// only the jobs the recruiter may see.
 pub async fn overview(
     state: &AppState,
-    organization: &organization::Model,
+    me: &crate::ssr::auth::CurrentRecruiter,
 ) -> Result<Overview, AppError> {
+    let organization = &me.organization;
+    let visible = super::jobs::visibility(&state.db, me).await?;
     use crate::ssr::entities::dashboard::{portal, recruiter};
     use crate::ssr::entities::greenhouse::jobs;
     use crate::ssr::entities::sync::{greenhouse_connection, sync_run};
@@ -127,6 +130,7 @@ pub async fn overview(
         data_as_of: last_run.and_then(|run| run.finished_at),
         jobs: jobs::Entity::find()
             .filter(jobs::Column::OrganizationId.eq(id))
+            .filter(visible.condition())
             .count(db)
             .await?,
         active_portals: portal::Entity::find()
