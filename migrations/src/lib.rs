@@ -9,6 +9,7 @@ mod m20261128_000003_create_sync_state;
 mod m20261128_000004_create_dashboard;
 mod m20261128_000005_job_list_indexes;
 mod m20261128_000007_sync_run_progress;
+mod m20261128_000008_create_portal_content;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_create_dashboard::Migration),
             Box::new(m20261128_000005_job_list_indexes::Migration),
             Box::new(m20261128_000007_sync_run_progress::Migration),
+            Box::new(m20261128_000008_create_portal_content::Migration),
         ]
     }
 }

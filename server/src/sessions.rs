@@ -1,11 +1,11 @@
 //! The session middleware: finds the signed-in recruiter behind the
-//! `__Host-rs` cookie, puts it in the request's extensions for pages and
-//! server functions, sends signed-out browsers from dashboard pages to the
+//! `__Host-rs` cookie and the signed-in candidate behind `__Host-cs`, puts
+//! them in the request's extensions for pages and server functions, sends signed-out browsers from dashboard pages to the
 //! sign-in page, and marks every personal response `no-store`.
 
 use app::ssr::{
     AppState,
-    auth::{Audience, resume_recruiter, sessions},
+    auth::{Audience, resume_candidate, resume_recruiter, sessions},
 };
 use axum::{
     extract::{Request, State},
@@ -33,7 +33,7 @@ fn is_dashboard_path(path: &str) -> bool {
     path == "/admin" || path.starts_with("/admin/") || path.starts_with("/dev/")
 }
 
-pub async fn load_recruiter(
+pub async fn load_sessions(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,
@@ -63,6 +63,18 @@ pub async fn load_recruiter(
             Err(error) => tracing::error!(%error, "cannot read the session"),
         }
     }
+    let candidate_cookie =
+        sessions::read_cookie(request.headers(), Audience::Candidate.cookie_name());
+    let mut stale_candidate_cookie = false;
+    if let Some(raw) = candidate_cookie.as_deref() {
+        match resume_candidate(&state.db, raw, chrono::Utc::now()).await {
+            Ok(Some(candidate)) => {
+                request.extensions_mut().insert(candidate);
+            }
+            Ok(None) => stale_candidate_cookie = true,
+            Err(error) => tracing::error!(%error, "cannot read the candidate session"),
+        }
+    }
     let signed_in = request
         .extensions()
         .get::<app::ssr::auth::CurrentRecruiter>()
@@ -78,19 +90,25 @@ pub async fn load_recruiter(
     } else {
         next.run(request).await
     };
-    if stale_cookie && !response.headers().contains_key(header::SET_COOKIE) {
-        response.headers_mut().append(
-            header::SET_COOKIE,
-            sessions::removal_cookie(Audience::Recruiter.cookie_name()),
-        );
+    let sets_cookies = response.headers().contains_key(header::SET_COOKIE);
+    for (stale, audience) in [
+        (stale_cookie, Audience::Recruiter),
+        (stale_candidate_cookie, Audience::Candidate),
+    ] {
+        if stale && !sets_cookies {
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                sessions::removal_cookie(audience.cookie_name()),
+            );
+        }
     }
-    if is_personal_path(&path) || cookie.is_some() {
+    if is_personal_path(&path) || cookie.is_some() || candidate_cookie.is_some() {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     // A sign-in link's page must not leak its token to anything it loads.
-    if path.starts_with("/admin/sign-in/link") {
+    if path.starts_with("/admin/sign-in/link") || path.ends_with("/sign-in/link") {
         response.headers_mut().insert(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),

@@ -137,7 +137,7 @@ pub fn router(state: AppState, webhooks: WebhookState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            sessions::load_recruiter,
+            sessions::load_sessions,
         ))
         .layer(middleware::from_fn_with_state(
             state.public_url.clone(),

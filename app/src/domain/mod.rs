@@ -1,5 +1,6 @@
 //! Domain types shared by the server and the browser, so both validate alike.
 
+pub mod blocks;
 pub mod color;
 pub mod email;
 pub mod host;

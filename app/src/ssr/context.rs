@@ -2,7 +2,7 @@
 //! give the HTTP response the error's status code.
 
 use super::AppState;
-use super::auth::CurrentRecruiter;
+use super::auth::{CurrentCandidate, CurrentRecruiter};
 use crate::domain::Role;
 use crate::error::AppError;
 use leptos::prelude::use_context;
@@ -99,6 +99,34 @@ pub fn current_recruiter() -> Option<CurrentRecruiter> {
     use_context::<http::request::Parts>()?
         .extensions
         .get::<CurrentRecruiter>()
+        .cloned()
+}
+
+/// Runs `service` for the candidate signed in to the portal at
+/// `subdomain`: `Unauthenticated` (401) without a live candidate session
+/// for that very organization (a session of another organization's portal
+/// does not count), `NotFound` when no portal lives there.
+pub async fn with_candidate<T, F, Fut>(subdomain: &str, service: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, CurrentCandidate) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let subdomain = subdomain.to_owned();
+    with_state(|state| async move {
+        let organization = super::services::portal::organization(&state, &subdomain).await?;
+        let candidate = current_candidate()
+            .filter(|me| me.organization_id() == organization.id)
+            .ok_or(AppError::Unauthenticated)?;
+        service(state, candidate).await
+    })
+    .await
+}
+
+/// The candidate the session middleware found for this request, if any.
+pub fn current_candidate() -> Option<CurrentCandidate> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<CurrentCandidate>()
         .cloned()
 }
 

@@ -7,10 +7,11 @@ pub mod entities;
 pub mod greenhouse;
 pub mod links;
 pub mod mail;
+pub mod markdown;
 pub mod services;
 pub mod state;
 
-pub use context::{with_recruiter, with_state};
+pub use context::{with_candidate, with_recruiter, with_state};
 pub use state::AppState;
 
 use crate::error::AppError;

@@ -58,3 +58,49 @@ pub async fn resume_recruiter<C: ConnectionTrait>(
         _ => Ok(None),
     }
 }
+
+/// The candidate a request's portal session belongs to (a Greenhouse
+/// candidate of one organization). The session middleware puts it in the
+/// request's extensions; `ssr::context::with_candidate` takes it out and
+/// checks it belongs to the portal being viewed.
+#[derive(Debug, Clone)]
+pub struct CurrentCandidate {
+    pub organization: organization::Model,
+    pub candidate: crate::ssr::entities::greenhouse::candidates::Model,
+}
+
+impl CurrentCandidate {
+    pub fn organization_id(&self) -> i64 {
+        self.organization.id
+    }
+
+    pub fn candidate_id(&self) -> i64 {
+        self.candidate.id
+    }
+}
+
+/// The signed-in candidate behind a candidate-session cookie value, if the
+/// session is live and the candidate still exists in the mirror.
+pub async fn resume_candidate<C: ConnectionTrait>(
+    db: &C,
+    raw_session: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentCandidate>, DbErr> {
+    use crate::ssr::entities::greenhouse::candidates;
+    let Some(session) = sessions::resume(db, Audience::Candidate, raw_session, now).await? else {
+        return Ok(None);
+    };
+    let Some(organization) = organization::Entity::find_by_id(session.organization_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let candidate = candidates::Entity::find_by_id((session.organization_id, session.subject_id))
+        .one(db)
+        .await?;
+    Ok(candidate.map(|candidate| CurrentCandidate {
+        organization,
+        candidate,
+    }))
+}

@@ -164,6 +164,21 @@ pub mod portal {
         pub updated_at: DateTimeUtc,
         pub activated_at: DateTimeUtc,
         pub deactivated_at: Option<DateTimeUtc>,
+        /// Whether candidates get a portal invite email when they first
+        /// enter a visible stage.
+        pub invite_enabled: bool,
+        /// When invites were last switched on: candidates already in a
+        /// visible stage then are not invited retroactively.
+        pub invite_enabled_at: Option<DateTimeUtc>,
+        /// The template this portal's content started from (`portal_templates.id`).
+        pub template_id: Option<i64>,
+        /// Shown when an offer is out, the candidate is hired, or rejected
+        /// (Trellis's default text when unset).
+        pub offer_message: Option<String>,
+        pub hired_message: Option<String>,
+        pub rejected_message: Option<String>,
+        /// Days a rejected candidate can still open this application.
+        pub rejected_access_days: i32,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,4 +3,5 @@
 pub mod dashboard;
 pub mod greenhouse;
 pub mod organization;
+pub mod portal_content;
 pub mod sync;

@@ -6,6 +6,7 @@ pub mod integrations;
 pub mod jobs;
 pub mod organizations;
 pub mod portal;
+pub mod portal_content;
 pub mod recruiters;
 pub mod settings;
 pub mod uploads;

@@ -4,14 +4,22 @@ use crate::error::AppError;
 use crate::ssr::AppState;
 use crate::ssr::services::{organizations, uploads};
 
+/// The organization whose portal lives at `subdomain`; `NotFound` for a
+/// malformed or unknown name alike.
+pub async fn organization(
+    state: &AppState,
+    subdomain: &str,
+) -> Result<crate::ssr::entities::organization::Model, AppError> {
+    let not_found = || AppError::not_found("This candidate portal");
+    let subdomain = Subdomain::parse(subdomain).map_err(|_| not_found())?;
+    organizations::find_by_subdomain(&state.db, subdomain.as_str())
+        .await?
+        .ok_or_else(not_found)
+}
+
 /// The public face of an organization's candidate portal, with its branding.
 pub async fn home(state: &AppState, subdomain: &str) -> Result<PortalHome, AppError> {
-    let not_found = || AppError::not_found("This candidate portal");
-    // A malformed name cannot exist; answer exactly as for an unknown one.
-    let subdomain = Subdomain::parse(subdomain).map_err(|_| not_found())?;
-    let org = organizations::find_by_subdomain(&state.db, subdomain.as_str())
-        .await?
-        .ok_or_else(not_found)?;
+    let org = organization(state, subdomain).await?;
     Ok(PortalHome {
         name: org.display_name.unwrap_or(org.name),
         subdomain: org.subdomain,

@@ -1,0 +1,194 @@
+//! What every portal page is built from: a portal's candidate-facing
+//! stages (kept in step with the job's Greenhouse stages) and its content
+//! blocks, rendered for candidates. Used by the portal editor, the
+//! candidate portal and the invite email alike.
+
+use crate::domain::blocks::{BlockContent, BlockView, SpotlightView, VideoLink};
+use crate::error::AppError;
+use crate::ssr::entities::dashboard::portal;
+use crate::ssr::entities::greenhouse::{applications, job_interview_stages};
+use crate::ssr::entities::portal_content::{content_block, portal_stage};
+use crate::ssr::markdown::to_safe_html;
+use crate::ssr::services::uploads;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use std::collections::HashSet;
+
+/// The portal of a job in an organization, active or not.
+pub async fn portal_of_job<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i64,
+    job_id: i64,
+) -> Result<Option<portal::Model>, AppError> {
+    Ok(portal::Entity::find()
+        .filter(portal::Column::OrganizationId.eq(organization_id))
+        .filter(portal::Column::JobId.eq(job_id))
+        .one(db)
+        .await?)
+}
+
+/// The job's active Greenhouse stages in interview-plan order.
+pub async fn greenhouse_stages<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i64,
+    job_id: i64,
+) -> Result<Vec<job_interview_stages::Model>, AppError> {
+    Ok(job_interview_stages::Entity::find()
+        .filter(job_interview_stages::Column::OrganizationId.eq(organization_id))
+        .filter(job_interview_stages::Column::JobId.eq(job_id))
+        .filter(job_interview_stages::Column::Active.eq(true))
+        .order_by_asc(job_interview_stages::Column::SortOrder)
+        .order_by_asc(job_interview_stages::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The portal's candidate-facing stages in timeline order, as stored.
+pub async fn stored_stages<C: ConnectionTrait>(
+    db: &C,
+    portal: &portal::Model,
+) -> Result<Vec<portal_stage::Model>, AppError> {
+    Ok(portal_stage::Entity::find()
+        .filter(portal_stage::Column::OrganizationId.eq(portal.organization_id))
+        .filter(portal_stage::Column::PortalId.eq(portal.id))
+        .order_by_asc(portal_stage::Column::Position)
+        .order_by_asc(portal_stage::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The portal's candidate-facing stages, first giving every Greenhouse
+/// stage that no stage maps yet a stage of its own (by default one
+/// candidate-facing stage per Greenhouse stage, same name, same order).
+pub async fn ensure_stages<C: ConnectionTrait>(
+    db: &C,
+    portal: &portal::Model,
+) -> Result<Vec<portal_stage::Model>, AppError> {
+    let mut stages = stored_stages(db, portal).await?;
+    let mapped: HashSet<i64> = stages.iter().flat_map(|s| s.greenhouse_ids()).collect();
+    let mut next_position = stages.iter().map(|s| s.position + 1).max().unwrap_or(0);
+    for greenhouse in greenhouse_stages(db, portal.organization_id, portal.job_id).await? {
+        if mapped.contains(&greenhouse.id) {
+            continue;
+        }
+        let created = portal_stage::ActiveModel {
+            organization_id: Set(portal.organization_id),
+            portal_id: Set(portal.id),
+            position: Set(next_position),
+            name: Set(greenhouse.name.clone()),
+            hidden: Set(false),
+            greenhouse_stage_ids: Set(serde_json::json!([greenhouse.id])),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        next_position += 1;
+        stages.push(created);
+    }
+    Ok(stages)
+}
+
+/// The Greenhouse stage (`job_interview_stages.id`) an application is in:
+/// the id Greenhouse sent, or else the job's stage with the same name.
+pub fn current_greenhouse_stage(
+    application: &applications::Model,
+    greenhouse: &[job_interview_stages::Model],
+) -> Option<i64> {
+    application.job_interview_stage_id.or_else(|| {
+        let name = application.stage_name.as_deref()?;
+        greenhouse
+            .iter()
+            .find(|stage| stage.name.eq_ignore_ascii_case(name))
+            .map(|stage| stage.id)
+    })
+}
+
+/// The candidate-facing stage that maps a Greenhouse stage.
+pub fn stage_of(
+    stages: &[portal_stage::Model],
+    greenhouse_stage_id: i64,
+) -> Option<&portal_stage::Model> {
+    stages
+        .iter()
+        .find(|stage| stage.greenhouse_ids().contains(&greenhouse_stage_id))
+}
+
+/// The portal's blocks: all-stages ones and every stage's, each group in
+/// its order.
+pub async fn blocks<C: ConnectionTrait>(
+    db: &C,
+    portal: &portal::Model,
+) -> Result<Vec<content_block::Model>, AppError> {
+    Ok(content_block::Entity::find()
+        .filter(content_block::Column::OrganizationId.eq(portal.organization_id))
+        .filter(content_block::Column::PortalId.eq(portal.id))
+        .order_by_asc(content_block::Column::PortalStageId)
+        .order_by_asc(content_block::Column::Position)
+        .order_by_asc(content_block::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A block as candidates see it: Markdown rendered and cleaned, video links
+/// reduced to their embed, images to our own upload URLs. `None` for a block
+/// that no longer validates (never shown half-broken).
+pub fn render(block: &BlockContent) -> Option<BlockView> {
+    Some(match block {
+        BlockContent::Markdown { title, markdown } => BlockView::Markdown {
+            title: title.clone(),
+            html: to_safe_html(markdown),
+        },
+        BlockContent::Video { title, url } => {
+            let video = VideoLink::parse(url).ok()?;
+            BlockView::Video {
+                title: title.clone(),
+                provider: video.provider().to_owned(),
+                embed_url: video.embed_url(),
+                watch_url: video.watch_url(),
+            }
+        }
+        BlockContent::Faq { question, answer } => BlockView::Faq {
+            question: question.clone(),
+            answer_html: to_safe_html(answer),
+        },
+        BlockContent::Links { title, links } => BlockView::Links {
+            title: title.clone(),
+            links: links.clone(),
+        },
+        BlockContent::Image {
+            upload_id,
+            alt,
+            caption,
+        } => BlockView::Image {
+            url: uploads::url(upload_id),
+            alt: alt.clone(),
+            caption: caption.clone(),
+        },
+        BlockContent::Spotlight { .. } => BlockView::Spotlight(spotlight(block)?),
+    })
+}
+
+/// The spotlight details of a spotlight block.
+pub fn spotlight(block: &BlockContent) -> Option<SpotlightView> {
+    match block {
+        BlockContent::Spotlight {
+            greenhouse_user_id,
+            name,
+            title,
+            bio,
+            pronouns,
+            linkedin_url,
+            photo_upload_id,
+        } => Some(SpotlightView {
+            greenhouse_user_id: *greenhouse_user_id,
+            name: name.clone(),
+            title: title.clone(),
+            bio: bio.clone(),
+            pronouns: pronouns.clone(),
+            linkedin_url: linkedin_url.clone(),
+            photo_url: photo_upload_id.as_deref().map(uploads::url),
+        }),
+        _ => None,
+    }
+}
