@@ -6,4 +6,5 @@ pub mod error_panel;
 pub mod forms;
 pub mod hydration;
 pub mod page_header;
+pub mod portal_links;
 pub mod time;
