@@ -53,6 +53,8 @@ pub async fn start(
         };
     let config = SimulatorConfig {
         size: Size::Small,
+        // Scheduled interviews ahead of today, as in a live account.
+        schedule_shift: crate::simulator::weeks_until(chrono::Utc::now()),
         ..SimulatorConfig::default()
     };
     let simulator = Simulator::new(config.clone());

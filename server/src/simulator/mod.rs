@@ -186,6 +186,10 @@ pub struct SimulatorConfig {
     pub single_active_token: bool,
     /// Where to post webhooks for changes made through [`Simulator::apply_changes`].
     pub webhook: Option<WebhookTarget>,
+    /// Moves every interview by this much (whole weeks keep weekdays), so
+    /// that a demo's scheduled interviews lie ahead of today rather than
+    /// around the dataset's fixed epoch. Zero for tests and benchmarks.
+    pub schedule_shift: chrono::TimeDelta,
 }
 
 impl Default for SimulatorConfig {
@@ -203,6 +207,44 @@ impl Default for SimulatorConfig {
             fault_rate: 0.0,
             single_active_token: false,
             webhook: None,
+            schedule_shift: chrono::TimeDelta::zero(),
+        }
+    }
+}
+
+/// The whole weeks from the dataset's epoch to the first moment at or after
+/// `now`: the shift that puts the dataset's scheduled interviews (which lie
+/// after its epoch) ahead of `now`.
+pub fn weeks_until(now: chrono::DateTime<chrono::Utc>) -> chrono::TimeDelta {
+    let week = chrono::TimeDelta::weeks(1);
+    let behind = now - basics::epoch();
+    if behind <= chrono::TimeDelta::zero() {
+        return chrono::TimeDelta::zero();
+    }
+    let weeks = (behind.num_seconds() + week.num_seconds() - 1) / week.num_seconds();
+    chrono::TimeDelta::weeks(weeks)
+}
+
+/// Moves every interview's times by `shift`.
+fn shift_schedule(tables: &mut tables::Tables, shift: chrono::TimeDelta) {
+    if shift.is_zero() {
+        return;
+    }
+    for interview in &mut tables.interviews {
+        for at in [
+            &mut interview.starts_at,
+            &mut interview.ends_at,
+            &mut interview.scheduled_at,
+            &mut interview.created_at,
+            &mut interview.updated_at,
+        ] {
+            *at = at.map(|t| t + shift);
+        }
+        for day in [
+            &mut interview.all_day_start_on,
+            &mut interview.all_day_end_on,
+        ] {
+            *day = day.map(|d| d + shift);
         }
     }
 }
@@ -279,7 +321,8 @@ impl RunningSimulator {
 impl Simulator {
     /// Generates the dataset (a few seconds for [`Size::Large`]).
     pub fn new(config: SimulatorConfig) -> Simulator {
-        let tables = generate::dataset(config.size, config.seed);
+        let mut tables = generate::dataset(config.size, config.seed);
+        shift_schedule(&mut tables, config.schedule_shift);
         let site_admin = tables
             .users
             .iter()

@@ -627,3 +627,41 @@ fn large_generates_quickly() {
     assert_eq!(t.candidates.len(), 50_000);
     assert!(elapsed < std::time::Duration::from_secs(10));
 }
+
+#[test]
+fn a_schedule_shift_puts_scheduled_interviews_ahead_of_now() {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-28T21:00:00Z")
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default();
+    let shift = super::weeks_until(now);
+    assert_eq!(shift.num_seconds() % (7 * 24 * 3600), 0, "whole weeks");
+    let plain = small_simulator(1).read().tables.clone();
+    let shifted = Simulator::new(SimulatorConfig {
+        schedule_shift: shift,
+        ..SimulatorConfig::default()
+    })
+    .read()
+    .tables
+    .clone();
+    assert_eq!(plain.interviews.len(), shifted.interviews.len());
+    let scheduled: Vec<_> = shifted
+        .interviews
+        .iter()
+        .filter(|i| i.status == "scheduled")
+        .collect();
+    assert!(!scheduled.is_empty());
+    for interview in scheduled {
+        let start = interview.starts_at.or_else(|| {
+            interview
+                .all_day_start_on
+                .and_then(|d| d.and_hms_opt(23, 59, 0))
+                .map(|t| t.and_utc())
+        });
+        assert!(start.is_some_and(|s| s >= now), "{interview:?}");
+    }
+    for (a, b) in plain.interviews.iter().zip(&shifted.interviews) {
+        assert_eq!(a.starts_at.map(|t| t + shift), b.starts_at);
+        assert_eq!(a.all_day_start_on.map(|d| d + shift), b.all_day_start_on);
+    }
+    assert!(super::weeks_until(super::basics::epoch()).is_zero());
+}
