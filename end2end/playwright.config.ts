@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { e2e } from "./tests/env";
+import { e2e, portal } from "./tests/env";
 
 // Debian's Chromium: Playwright cannot download its own browsers here.
 const chromium = {
@@ -53,13 +53,25 @@ export default defineConfig({
       dependencies: ["setup"],
     },
   ],
-  webServer: {
-    command: "./serve.sh",
-    url: `${e2e.baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: e2e.serverEnv,
-  },
+  webServer: [
+    {
+      command: "./serve.sh",
+      url: `${e2e.baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: e2e.serverEnv,
+    },
+    {
+      // The candidate-portal server: mail goes through real SMTP.
+      command: "./serve.sh",
+      url: `${portal.baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: portal.serverEnv,
+    },
+  ],
 });

@@ -24,10 +24,43 @@ export const e2e = {
   } as Record<string, string>,
 };
 
+const portalPort = port + 1;
+const portalDataDir = path.join(root, "end2end", ".data", String(portalPort));
+
+/**
+ * A second server for the candidate-portal specs that sends its mail through
+ * real SMTP (lettre) to a sink on loopback (smtp-sink.mjs), instead of the
+ * dev mailbox. Same demo data and accounts as `e2e`.
+ */
+export const portal = {
+  port: portalPort,
+  baseURL: `http://localhost:${portalPort}`,
+  mailFile: path.join(portalDataDir, "mail.jsonl"),
+  serverEnv: {
+    ...e2e.serverEnv,
+    DATABASE_URL: `sqlite://${portalDataDir}/e2e.db?mode=rwc`,
+    TRELLIS_BIND_ADDR: `127.0.0.1:${portalPort}`,
+    TRELLIS_PUBLIC_URL: `http://localhost:${portalPort}`,
+    E2E_DATA_DIR: portalDataDir,
+    E2E_PORT: String(portalPort),
+    E2E_SMTP_PORT: String(port + 2),
+    E2E_MAIL_FILE: path.join(portalDataDir, "mail.jsonl"),
+  } as Record<string, string>,
+};
+
 /** Runs the `trellis` CLI against the same database as the server. */
 export function trellis(...args: string[]): string {
+  return trellisAt(e2e.serverEnv, ...args);
+}
+
+/** Runs the `trellis` CLI against the portal server's database. */
+export function trellisPortal(...args: string[]): string {
+  return trellisAt(portal.serverEnv, ...args);
+}
+
+function trellisAt(serverEnv: Record<string, string>, ...args: string[]): string {
   return execFileSync(e2e.binary, args, {
-    env: { ...process.env, ...e2e.serverEnv },
+    env: { ...process.env, ...serverEnv },
     encoding: "utf8",
   });
 }
