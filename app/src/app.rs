@@ -70,11 +70,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("jobs") view=AtsJobsPage />
                     <Route path=path!("jobs/active") view=ActiveJobsPage />
                     <Route path=path!("jobs/:job_id/portal") view=PortalEditorPage />
+                    <Route path=path!("jobs/:job_id/portal/preview") view=crate::pages::admin::PortalPreviewPage />
                     <Route path=path!("settings") view=crate::pages::admin::SettingsPage />
                     <Route path=path!("integrations") view=crate::pages::admin::IntegrationsPage />
                 </ParentRoute>
                 <Route path=path!("/dev/mailbox") view=crate::pages::dev_mailbox::DevMailboxPage ssr=SsrMode::Async />
                 <Route path=path!("/p/:subdomain") view=PortalByPath ssr=SsrMode::Async />
+                <Route path=path!("/p/:subdomain/applications/:application_id") view=crate::pages::portal::application::ApplicationPage ssr=SsrMode::Async />
+                <Route path=path!("/p/:subdomain/check-email") view=crate::pages::portal::sign_in::CandidateCheckEmailPage ssr=SsrMode::Async />
+                <Route path=path!("/p/:subdomain/sign-in/link") view=crate::pages::portal::sign_in::CandidateSignInLinkPage ssr=SsrMode::Async />
+                // On a portal host (`acme.<public host>`); not found on the public host.
+                <Route path=path!("/applications/:application_id") view=crate::pages::portal::application::ApplicationPage ssr=SsrMode::Async />
+                <Route path=path!("/check-email") view=crate::pages::portal::sign_in::CandidateCheckEmailPage ssr=SsrMode::Async />
+                <Route path=path!("/sign-in/link") view=crate::pages::portal::sign_in::CandidateSignInLinkPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -1,5 +1,5 @@
 //! The `trellis` command line: `serve` (the default), `migrate`, `org create`,
-//! `admin create`, `greenhouse connect`, `sync`, `simulator`.
+//! `admin create`, `greenhouse connect`, `sync`, `simulator` (and `simulator move`).
 
 use crate::{
     commands::{self, CommandError, greenhouse::ConnectArgs},
@@ -67,8 +67,12 @@ pub enum Command {
         #[arg(long)]
         full: bool,
     },
-    /// Run the built-in Greenhouse simulator (Harvest v3 and v1) on loopback.
+    /// Run the built-in Greenhouse simulator (Harvest v3 and v1) on loopback,
+    /// or (`simulator move`) change the data of a running one.
+    #[command(args_conflicts_with_subcommands = true)]
     Simulator {
+        #[command(subcommand)]
+        command: Option<SimulatorCommand>,
         #[arg(long, default_value_t = 4010)]
         port: u16,
         /// small (≈60 candidates), medium (≈2,000) or large (≈50,000).
@@ -144,6 +148,25 @@ pub enum AdminCommand {
 
 fn parse_role(text: &str) -> Result<app::domain::Role, String> {
     app::domain::Role::parse(text).ok_or_else(|| "use admin, editor or viewer".to_owned())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimulatorCommand {
+    /// Move an application to a named stage of its job in the simulator an
+    /// organization syncs from (the demo's by default); the next sync
+    /// brings the move to Trellis.
+    Move {
+        /// The organization's slug.
+        #[arg(long, default_value = demo::DEMO_SLUG)]
+        org: String,
+        /// The Greenhouse application id (the number at the end of the
+        /// portal's `/applications/<id>` address).
+        #[arg(long)]
+        application: i64,
+        /// A stage of the job's interview plan, in any case, e.g. "Phone Screen".
+        #[arg(long)]
+        stage: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -231,6 +254,7 @@ pub async fn run() -> ExitCode {
 
 pub async fn execute(command: Command, config: &Config) -> Result<(), CliError> {
     if let Command::Simulator {
+        command: None,
         port,
         size,
         seed,
@@ -355,9 +379,35 @@ pub async fn execute(command: Command, config: &Config) -> Result<(), CliError> 
                 CliError::Usage("give --org <slug> (or `sync status --org <slug>`)".to_owned())
             })?;
             let master_key = master_key(config)?;
-            Ok(commands::sync::run_once(&db, &master_key, &org, full).await?)
+            // Portal invites made due by this sync go out from here, through
+            // SMTP or the dev mailbox as `serve` would send them.
+            let delivery = crate::mailer::Delivery::new(config.smtp_url.as_ref(), &db)
+                .map_err(|error| CliError::Usage(error.to_string()))?;
+            let (outbox, queue) = app::ssr::mail::Outbox::channel();
+            let mail_worker = tokio::spawn(crate::mailer::run_worker(delivery, queue));
+            let invites = crate::sync::PortalInvites {
+                outbox,
+                public_url: config.public_url.clone(),
+            };
+            let outcome =
+                commands::sync::run_once(&db, &master_key, &org, full, Some(invites)).await;
+            // The run dropped the outbox: the worker delivers what was
+            // queued, then ends.
+            if let Err(error) = mail_worker.await {
+                tracing::error!(%error, "the mail worker stopped abnormally");
+            }
+            Ok(outcome?)
         }
-        Command::Simulator { .. } => Ok(()),
+        Command::Simulator {
+            command:
+                Some(SimulatorCommand::Move {
+                    org,
+                    application,
+                    stage,
+                }),
+            ..
+        } => Ok(commands::simulator::move_application(&db, &org, application, &stage).await?),
+        Command::Simulator { command: None, .. } => Ok(()),
         Command::Serve => serve(config, db).await,
     }
 }
@@ -385,7 +435,7 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> Result<(), C
             source,
         })?;
     // Kept alive for as long as the server runs.
-    let _demo_simulator = if config.demo {
+    let demo_simulator = if config.demo {
         Some(demo::start(&db, &app.master_key()).await?)
     } else {
         None
@@ -397,6 +447,7 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> Result<(), C
         interval: config.sync_interval,
         full_interval: config.full_sync_interval,
         holder: crate::sync::lease::holder_name(),
+        invites: Some(app.portal_invites()),
     };
     tokio::spawn(scheduler.run(std::future::pending()));
     let dashboard = config
@@ -409,8 +460,12 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> Result<(), C
         "Trellis is running: open {dashboard} (listening on {})",
         app.local_addr()
     );
-    if config.demo {
+    if let Some(simulator) = &demo_simulator {
         println!("Demo: sign in as {}.", demo::DEMO_ADMIN_EMAIL);
+        println!(
+            "Demo Greenhouse simulator at {}: move a candidate with `trellis simulator move --application <id> --stage <name>`, then “Sync now”.",
+            simulator.base_url
+        );
     }
     if config.uses_dev_mailbox() {
         let mailbox = config

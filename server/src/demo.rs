@@ -32,12 +32,20 @@ pub enum DemoError {
     Database(#[from] sea_orm::DbErr),
 }
 
+/// The demo's simulator, serving on a loopback port for as long as the
+/// server runs. Its admin API (`/_simulator/…`, e.g. `trellis simulator
+/// move`) is at `base_url`.
+pub struct DemoSimulator {
+    pub simulator: Simulator,
+    pub base_url: url::Url,
+}
+
 /// Makes sure the demo organization exists, starts the simulator and
 /// (re)connects the organization to it. The scheduler then syncs it.
 pub async fn start(
     db: &DatabaseConnection,
     master_key: &MasterKey,
-) -> Result<Simulator, DemoError> {
+) -> Result<DemoSimulator, DemoError> {
     let organization =
         match organizations::create(db, DEMO_SLUG, DEMO_NAME).await {
             Ok(organization) => {
@@ -72,7 +80,10 @@ pub async fn start(
     connections::save(db, master_key, organization.id, &connection).await?;
     ensure_admin(db, organization.id).await?;
     tracing::info!(base_url = %running.base_url, "the demo organization syncs from the built-in Greenhouse simulator");
-    Ok(simulator)
+    Ok(DemoSimulator {
+        simulator,
+        base_url: running.base_url.clone(),
+    })
 }
 
 /// The demo admin, created once.

@@ -8,7 +8,7 @@ use crate::{
     harvest::{ApiVersion, Credentials, HarvestError, Refusal, Secret},
     secrets::MasterKey,
     sync::{
-        lease,
+        PortalInvites, lease,
         runner::{self, SyncError, SyncKind, SyncOptions, Trigger},
     },
 };
@@ -38,11 +38,17 @@ const START_WAIT: Duration = Duration::from_secs(10);
 pub struct Integrations {
     db: DatabaseConnection,
     master_key: Arc<MasterKey>,
+    /// Where "Sync now" runs send portal invites (none when unset).
+    invites: Option<PortalInvites>,
 }
 
 impl Integrations {
     pub fn new(db: DatabaseConnection, master_key: Arc<MasterKey>) -> Integrations {
-        Integrations { db, master_key }
+        Integrations {
+            db,
+            master_key,
+            invites: None,
+        }
     }
 
     /// As the application state holds it.
@@ -51,6 +57,18 @@ impl Integrations {
         master_key: Arc<MasterKey>,
     ) -> Arc<dyn GreenhouseGateway> {
         Arc::new(Integrations::new(db, master_key))
+    }
+
+    /// As `trellis serve` holds it: "Sync now" sends portal invites.
+    pub fn shared_with_invites(
+        db: DatabaseConnection,
+        master_key: Arc<MasterKey>,
+        invites: PortalInvites,
+    ) -> Arc<dyn GreenhouseGateway> {
+        Arc::new(Integrations {
+            invites: Some(invites),
+            ..Integrations::new(db, master_key)
+        })
     }
 
     /// The organization's stored connection; `None` also when its secrets
@@ -225,7 +243,10 @@ impl Integrations {
         } else {
             SyncKind::Incremental
         };
-        let options = SyncOptions::new(kind, Trigger::Dashboard);
+        let options = SyncOptions {
+            invites: self.invites.clone(),
+            ..SyncOptions::new(kind, Trigger::Dashboard)
+        };
         // Taken here so that a second click is refused at once; the run
         // takes it again as the same holder.
         if !lease::acquire(

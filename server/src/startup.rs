@@ -4,12 +4,12 @@ use crate::{
     config::Config,
     mailer::{self, Delivery},
     routes::{
-        health, uploads,
+        block_images, calendar, health, uploads,
         webhooks::{self, WebhookState},
     },
     secrets::MasterKey,
     security, sessions,
-    sync::SyncRequests,
+    sync::{PortalInvites, SyncRequests},
 };
 use app::{App, shell, ssr::AppState};
 use axum::{Router, middleware, routing::get, serve::ListenerExt};
@@ -32,6 +32,7 @@ pub struct Application {
     local_addr: SocketAddr,
     master_key: Arc<MasterKey>,
     sync_requests: SyncRequests,
+    portal_invites: PortalInvites,
 }
 
 impl Application {
@@ -60,12 +61,21 @@ impl Application {
             .build();
         let delivery = Delivery::new(config.smtp_url.as_ref(), &db)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-        let greenhouse = crate::integrations::Integrations::shared(db.clone(), master_key.clone());
+        let outbox = mailer::start(delivery);
+        let portal_invites = PortalInvites {
+            outbox: outbox.clone(),
+            public_url: config.public_url.clone(),
+        };
+        let greenhouse = crate::integrations::Integrations::shared_with_invites(
+            db.clone(),
+            master_key.clone(),
+            portal_invites.clone(),
+        );
         let state = AppState {
             leptos_options,
             db,
             public_url: config.public_url.clone(),
-            outbox: mailer::start(delivery),
+            outbox,
             sign_in_key: Arc::new(master_key.derive("trellis sign-in codes")),
             dev_mailbox: config.uses_dev_mailbox(),
             demo_admin_email: config
@@ -79,6 +89,7 @@ impl Application {
             local_addr,
             master_key,
             sync_requests,
+            portal_invites,
         })
     }
 
@@ -94,6 +105,11 @@ impl Application {
     /// Where webhooks ask for syncs; the scheduler drains it.
     pub fn sync_requests(&self) -> SyncRequests {
         self.sync_requests.clone()
+    }
+
+    /// Where this server's syncs send portal invites: its mail outbox.
+    pub fn portal_invites(&self) -> PortalInvites {
+        self.portal_invites.clone()
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
@@ -133,6 +149,8 @@ pub fn router(state: AppState, webhooks: WebhookState) -> Router {
         .route("/healthz", get(health::healthz))
         .merge(webhooks::router(webhooks))
         .merge(uploads::upload_router())
+        .merge(block_images::router())
+        .merge(calendar::router())
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(

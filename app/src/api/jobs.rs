@@ -1,5 +1,6 @@
 //! Jobs: the ATS tab (every synced Greenhouse job), the Active tab (jobs
-//! with a candidate portal), activation, and the portal editor's page.
+//! with a candidate portal) and activation. The portal editor is in
+//! `api::portal_editor`.
 
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -74,15 +75,6 @@ pub struct ActiveJobs {
     pub can_activate: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PortalEditor {
-    pub job: JobRow,
-    /// The job's Greenhouse interview stages, in order: for now each is one
-    /// candidate-facing stage.
-    pub stages: Vec<String>,
-    pub portal_url: String,
-}
-
 #[server(endpoint = "get_ats_jobs")]
 pub async fn get_ats_jobs(#[server(default)] query: JobsQuery) -> Result<JobsPage, AppError> {
     use crate::domain::Role;
@@ -121,16 +113,6 @@ pub async fn deactivate_job(job_id: i64) -> Result<(), AppError> {
     use crate::ssr::{services::jobs, with_recruiter};
     with_recruiter(Role::Editor, "deactivating jobs", |state, me| async move {
         jobs::set_active(&state.db, &me, job_id, false).await
-    })
-    .await
-}
-
-#[server(endpoint = "get_portal_editor")]
-pub async fn get_portal_editor(job_id: i64) -> Result<PortalEditor, AppError> {
-    use crate::domain::Role;
-    use crate::ssr::{services::jobs, with_recruiter};
-    with_recruiter(Role::Viewer, "viewing portals", |state, me| async move {
-        jobs::editor(&state, &me, job_id).await
     })
     .await
 }

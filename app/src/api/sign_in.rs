@@ -41,30 +41,16 @@ pub async fn request_sign_in(email: String, next: Option<String>) -> Result<(), 
     use crate::ssr::{auth::sign_in, with_state};
     with_state(|state| async move {
         let ip = sign_in::request_ip();
-        match sign_in::request_link(&state, &email, &ip, chrono::Utc::now()).await {
-            Ok(attempt) => {
-                sign_in::set_cookie(sign_in::attempt_cookie(&attempt));
-                let next = sign_in::safe_next(next.as_deref());
-                let query = url::form_urlencoded::Serializer::new(String::new())
-                    .append_pair("next", &next)
-                    .finish();
-                sign_in::see_other(&format!("/admin/sign-in/check-email?{query}"));
-                Ok(())
-            }
-            Err(AppError::RateLimited {
-                retry_after_seconds,
-            }) => {
-                if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-                    && let Ok(value) = http::HeaderValue::from_str(&retry_after_seconds.to_string())
-                {
-                    response.insert_header(http::header::RETRY_AFTER, value);
-                }
-                Err(AppError::RateLimited {
-                    retry_after_seconds,
-                })
-            }
-            Err(error) => Err(error),
-        }
+        let attempt = sign_in::request_link(&state, &email, &ip, chrono::Utc::now())
+            .await
+            .inspect_err(sign_in::tell_retry_after)?;
+        sign_in::set_cookie(sign_in::attempt_cookie(&attempt));
+        let next = sign_in::safe_next(next.as_deref());
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("next", &next)
+            .finish();
+        sign_in::see_other(&format!("/admin/sign-in/check-email?{query}"));
+        Ok(())
     })
     .await
 }
@@ -72,14 +58,16 @@ pub async fn request_sign_in(email: String, next: Option<String>) -> Result<(), 
 /// Checks a link without using it, for its confirm page.
 #[server(endpoint = "preview_sign_in_link")]
 pub async fn preview_sign_in_link(token: String) -> Result<LinkPreview, AppError> {
-    use crate::ssr::{
-        auth::{Audience, sign_in},
-        with_state,
-    };
+    use crate::ssr::{auth::sign_in, with_state};
     with_state(|state| async move {
-        let token = sign_in::peek_link(&state.db, Audience::Recruiter, &token, chrono::Utc::now())
-            .await?
-            .ok_or_else(|| AppError::not_found("This sign-in link"))?;
+        let token = sign_in::peek_link(
+            &state.db,
+            sign_in::Scope::Dashboard,
+            &token,
+            chrono::Utc::now(),
+        )
+        .await?
+        .ok_or_else(|| AppError::not_found("This sign-in link"))?;
         Ok(LinkPreview {
             email_hint: email_hint(&token.email),
         })
@@ -102,17 +90,14 @@ pub fn email_hint(email: &str) -> String {
 #[server(endpoint = "confirm_sign_in")]
 pub async fn confirm_sign_in(token: String, next: Option<String>) -> Result<(), AppError> {
     use crate::ssr::{
-        auth::{
-            Audience,
-            sign_in::{self, Outcome},
-        },
+        auth::sign_in::{self, Outcome, Scope},
         with_state,
     };
     with_state(|state| async move {
         let attempt = sign_in::attempt_of_request();
         let outcome = sign_in::use_link(
             &state.db,
-            Audience::Recruiter,
+            Scope::Dashboard,
             &token,
             attempt.as_deref(),
             chrono::Utc::now(),
@@ -141,10 +126,7 @@ pub async fn confirm_sign_in(token: String, next: Option<String>) -> Result<(), 
 #[server(endpoint = "sign_in_with_code")]
 pub async fn sign_in_with_code(code: String, next: Option<String>) -> Result<(), AppError> {
     use crate::ssr::{
-        auth::{
-            Audience,
-            sign_in::{self, Outcome},
-        },
+        auth::sign_in::{self, Outcome, Scope},
         with_state,
     };
     with_state(|state| async move {
@@ -152,7 +134,7 @@ pub async fn sign_in_with_code(code: String, next: Option<String>) -> Result<(),
         let outcome = sign_in::use_code(
             &state.db,
             state.sign_in_key.as_slice(),
-            Audience::Recruiter,
+            Scope::Dashboard,
             attempt.as_deref(),
             &code,
             chrono::Utc::now(),
@@ -163,17 +145,7 @@ pub async fn sign_in_with_code(code: String, next: Option<String>) -> Result<(),
                 organization_id,
                 subject_id,
             } => sign_in::finish_recruiter_sign_in(&state, organization_id, subject_id, next).await,
-            Outcome::WrongCode { tries_left } => Err(AppError::invalid(
-                "code",
-                format!(
-                    "That code is not right. {tries_left} {} left.",
-                    if tries_left == 1 { "try" } else { "tries" }
-                ),
-            )),
-            Outcome::OtherBrowser | Outcome::Invalid => Err(AppError::invalid(
-                "code",
-                "This code has expired or can no longer be used. Ask for a new sign-in email.",
-            )),
+            refused => Err(sign_in::code_refusal(&refused)),
         }
     })
     .await

@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface.
 
+pub mod blocks;
 pub mod brand;
 pub mod copy_button;
 pub mod error_panel;

@@ -490,4 +490,118 @@ mod tests {
         assert!(parse_links("no separator").is_err());
         assert!(parse_links("Bad | javascript:alert(1)").is_err());
     }
+
+    use proptest::prelude::*;
+
+    /// The hosts [`VideoLink::parse`] may accept (after `www.`).
+    const VIDEO_HOSTS: [&str; 7] = [
+        "youtube.com",
+        "m.youtube.com",
+        "youtube-nocookie.com",
+        "youtu.be",
+        "vimeo.com",
+        "player.vimeo.com",
+        "loom.com",
+    ];
+
+    /// A label as the editor keeps it: one trimmed, non-empty line (any
+    /// characters, `|` included).
+    fn label() -> impl Strategy<Value = String> {
+        "[^\\r\\n]{1,40}"
+            .prop_map(|label| label.trim().to_owned())
+            .prop_filter("a label is not blank", |label| !label.is_empty())
+    }
+
+    /// A web address [`web_url`] accepts and that has no `|`.
+    fn url() -> impl Strategy<Value = String> {
+        (
+            prop_oneof!["https", "http", "HTTPS"],
+            "[a-z0-9][a-z0-9.-]{0,30}(:[0-9]{1,5})?",
+            "(/[A-Za-z0-9._~%!$&'()*+,;=:@?#/-]{0,40})?",
+        )
+            .prop_map(|(scheme, host, path)| format!("{scheme}://{host}{path}"))
+    }
+
+    /// Strings that look like video links to an allowed host, a lookalike
+    /// or anything else, with odd schemes, user info, ports and paths.
+    fn video_like() -> impl Strategy<Value = String> {
+        let host = prop_oneof![
+            prop::sample::select(VIDEO_HOSTS.to_vec()).prop_map(str::to_owned),
+            prop::sample::select(VIDEO_HOSTS.to_vec()).prop_map(|h| format!("www.{h}")),
+            prop::sample::select(VIDEO_HOSTS.to_vec()).prop_map(|h| format!("{h}.evil.example")),
+            prop::sample::select(VIDEO_HOSTS.to_vec()).prop_map(|h| format!("evil{h}")),
+            prop::sample::select(VIDEO_HOSTS.to_vec()).prop_map(|h| format!("user@{h}")),
+            prop::sample::select(VIDEO_HOSTS.to_vec()).prop_map(|h| format!("{h}@evil.example")),
+            "[a-zA-Z0-9.@:-]{0,30}",
+        ];
+        (
+            prop_oneof![
+                "https://",
+                "http://",
+                "HtTpS://",
+                "javascript:",
+                "data:",
+                "//",
+                " https://",
+                ""
+            ],
+            host,
+            prop_oneof![
+                "/watch\\?v=[A-Za-z0-9_-]{11}",
+                "/(embed|shorts|live|share|video)/[A-Za-z0-9_-]{8,20}",
+                "/[0-9]{1,12}",
+                "/[^ ]{0,30}",
+                "",
+            ],
+        )
+            .prop_map(|(scheme, host, path)| format!("{scheme}{host}{path}"))
+    }
+
+    proptest! {
+        #[test]
+        fn valid_links_round_trip_through_the_textarea(
+            links in prop::collection::vec((label(), url()), 0..8)
+        ) {
+            let links: Vec<LinkItem> = links
+                .into_iter()
+                .map(|(label, url)| LinkItem { label, url })
+                .collect();
+            prop_assert_eq!(parse_links(&format_links(&links)), Ok(links));
+        }
+
+        #[test]
+        fn video_links_never_panic_and_accept_only_allowed_hosts(
+            input in prop_oneof![video_like(), any::<String>()]
+        ) {
+            if let Ok(video) = VideoLink::parse(&input) {
+                let url = web_url(&input).unwrap_or_default();
+                let host = host_of(&url);
+                let host = host.strip_prefix("www.").unwrap_or(&host);
+                prop_assert!(VIDEO_HOSTS.contains(&host), "{input} → {video:?}");
+                prop_assert!(
+                    VIDEO_FRAME_SOURCES
+                        .split(' ')
+                        .any(|source| video.embed_url().starts_with(&format!("{source}/"))),
+                    "{input} → {}", video.embed_url()
+                );
+                let id = match &video {
+                    VideoLink::YouTube(id) | VideoLink::Vimeo(id) | VideoLink::Loom(id) => id,
+                };
+                prop_assert!(
+                    id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+                    "{input} → {id}"
+                );
+            }
+        }
+
+        #[test]
+        fn accepted_web_addresses_are_http_without_spaces(input in any::<String>()) {
+            if let Ok(url) = web_url(&input) {
+                let lower = url.to_ascii_lowercase();
+                prop_assert!(lower.starts_with("https://") || lower.starts_with("http://"));
+                prop_assert!(!url.contains(char::is_whitespace));
+                prop_assert!(!host_of(&url).is_empty());
+            }
+        }
+    }
 }

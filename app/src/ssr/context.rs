@@ -143,14 +143,16 @@ pub fn request_portal_subdomain() -> Option<String> {
 }
 
 /// The Content-Security-Policy of every HTML page, built around the nonce
-/// Leptos puts on its own inline scripts.
+/// Leptos puts on its own inline scripts. Frames may come only from the
+/// video players portal content embeds (loaded when a candidate presses play).
 pub fn content_security_policy(nonce: &str, live_reload: bool) -> String {
     let connect = if live_reload { "'self' ws:" } else { "'self'" };
+    let frames = crate::domain::blocks::VIDEO_FRAME_SOURCES;
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; font-src 'self'; \
-         connect-src {connect}; object-src 'none'; base-uri 'none'; form-action 'self'; \
-         frame-ancestors 'none'"
+         connect-src {connect}; frame-src {frames}; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
     )
 }
 

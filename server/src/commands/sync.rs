@@ -5,6 +5,7 @@ use crate::{
     connections,
     secrets::MasterKey,
     sync::{
+        PortalInvites,
         runner::{self, Progress, SyncKind, SyncOptions, Trigger},
         status,
     },
@@ -13,12 +14,14 @@ use sea_orm::DatabaseConnection;
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
-/// Runs one sync to completion, showing progress on stderr.
+/// Runs one sync to completion, showing progress on stderr; a completed
+/// sync sends the portal invites it made due to `invites`.
 pub async fn run_once(
     db: &DatabaseConnection,
     master_key: &MasterKey,
     slug: &str,
     full: bool,
+    invites: Option<PortalInvites>,
 ) -> Result<(), CommandError> {
     let organization = find_organization(db, slug).await?;
     let connection = connections::load(db, master_key, organization.id)
@@ -43,7 +46,10 @@ pub async fn run_once(
         db,
         &client,
         organization.id,
-        &SyncOptions::new(kind, Trigger::Cli),
+        &SyncOptions {
+            invites,
+            ..SyncOptions::new(kind, Trigger::Cli)
+        },
         &mut |event| display.show(event),
     )
     .await;

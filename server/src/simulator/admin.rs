@@ -3,7 +3,8 @@
 //!
 //! - `GET /_simulator/stats`: [`SimulatorStats`](super::SimulatorStats) as JSON;
 //! - `POST /_simulator/changes` with a [`ChangeSet`](super::ChangeSet) → the
-//!   [`ChangeReport`](super::ChangeReport);
+//!   [`ChangeReport`](super::ChangeReport), or 422 naming a move that cannot
+//!   be made (`{"move": [{"application_id": 123, "stage": "Onsite"}]}`);
 //! - `POST /_simulator/faults` `{"fault_rate": 0.1}`;
 //! - `POST /_simulator/rate_limit` `{"requests": 50, "window_secs": 10}` or `null`.
 
@@ -33,7 +34,10 @@ pub async fn stats(State(sim): State<Simulator>) -> Response {
 
 pub async fn changes(State(sim): State<Simulator>, body: Bytes) -> Response {
     match changes::parse(&body) {
-        Ok(set) => ok(&sim.apply_changes(&set)),
+        Ok(set) => match sim.apply_changes(&set) {
+            Ok(report) => ok(&report),
+            Err(message) => bad_request(message),
+        },
         Err(message) => bad_request(message),
     }
 }

@@ -39,6 +39,20 @@ pub struct ChangeSet {
     pub stage_changes: usize,
     /// New candidates, each with one application at the first stage of an open job.
     pub new_candidates: usize,
+    /// Named applications to move to a named stage of their job (`"move"`
+    /// in JSON), applied before everything else.
+    #[serde(rename = "move")]
+    pub moves: Vec<StageMove>,
+}
+
+/// One application moved to a stage of its job:
+/// `{"application_id": 123, "stage": "Onsite"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageMove {
+    pub application_id: i64,
+    /// The name of one of the job's active interview stages, in any case.
+    pub stage: String,
 }
 
 /// What a change set did: ids per resource.
@@ -78,14 +92,21 @@ pub fn next_stamp(previous: Option<DateTime<Utc>>) -> DateTime<Utc> {
 }
 
 /// Applies `changes` (the `number`th change set) at time `now`; returns the
-/// report and the webhooks to send.
+/// report and the webhooks to send. A move that names an unknown or
+/// inactive application, or a stage its job does not have, refuses the
+/// whole set (the message says which and why) before anything changes.
 pub fn apply(
     t: &mut Tables,
     changes: &ChangeSet,
     seed: u64,
     number: u64,
     now: DateTime<Utc>,
-) -> (ChangeReport, Vec<Event>) {
+) -> Result<(ChangeReport, Vec<Event>), String> {
+    let moves = changes
+        .moves
+        .iter()
+        .map(|wanted| resolve_move(t, wanted))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut run = Run {
         t,
         rng: Rng::derived(seed, 0xC0A6_0000 + number),
@@ -94,6 +115,9 @@ pub fn apply(
         report: ChangeReport::default(),
         events: Vec::new(),
     };
+    for (index, stage_id, name) in moves {
+        run.move_to(index, stage_id, name);
+    }
     for i in 0..changes.update {
         match i % 3 {
             0 => run.update_candidate(),
@@ -124,7 +148,55 @@ pub fn apply(
             }
         }
     }
-    (report, events)
+    Ok((report, events))
+}
+
+/// Where a move goes: the application's index, and the stage's id and name
+/// as the job spells it.
+fn resolve_move(t: &Tables, wanted: &StageMove) -> Result<(usize, i64, String), String> {
+    let id = wanted.application_id;
+    let index = t
+        .applications
+        .iter()
+        .position(|a| a.id == id)
+        .ok_or_else(|| format!("there is no application {id}"))?;
+    let application = &t.applications[index];
+    let job_id = match application.job_id {
+        Some(job_id) if !application.prospect => job_id,
+        _ => {
+            return Err(format!(
+                "application {id} is a prospect's: it has no job stages to move through"
+            ));
+        }
+    };
+    if application.status != "in_process" {
+        return Err(format!(
+            "application {id} is {}: only active applications move between stages",
+            application.status
+        ));
+    }
+    let mut stages: Vec<_> = t
+        .job_interview_stages
+        .iter()
+        .filter(|s| s.job_id == job_id && s.active)
+        .collect();
+    stages.sort_by_key(|s| (s.sort_order, s.id));
+    let name = wanted.stage.trim();
+    match stages.iter().find(|s| s.name.eq_ignore_ascii_case(name)) {
+        Some(stage) => Ok((index, stage.id, stage.name.clone())),
+        None => {
+            let job = t
+                .jobs
+                .iter()
+                .find(|j| j.id == job_id)
+                .map_or_else(String::new, |j| format!(" (“{}”)", j.name));
+            let names: Vec<&str> = stages.iter().map(|s| s.name.as_str()).collect();
+            Err(format!(
+                "job {job_id}{job} of application {id} has no stage “{name}”; its stages are: {}",
+                names.join(", ")
+            ))
+        }
+    }
 }
 
 struct Run<'a> {
@@ -185,6 +257,21 @@ impl Run<'_> {
         self.updated(Resource::Interviews, id);
     }
 
+    /// Moves the application at `index` to stage `stage_id`, as Greenhouse
+    /// does: new stage, fresh activity, a `candidate_stage_change` webhook.
+    fn move_to(&mut self, index: usize, stage_id: i64, name: String) {
+        let application = &mut self.t.applications[index];
+        application.stage_id = Some(stage_id);
+        application.job_interview_stage_id = Some(stage_id);
+        application.stage_name = Some(name);
+        application.last_activity_at = Some(self.now);
+        application.updated_at = Some(self.now);
+        let id = application.id;
+        self.updated(Resource::Applications, id);
+        let event = webhooks::candidate_stage_change(self.t, &self.t.applications[index]);
+        self.events.push(event);
+    }
+
     /// Moves an active application to the next active stage of its job.
     fn stage_change(&mut self) {
         let mut stages: HashMap<i64, Vec<(i64, i64, String)>> = HashMap::new();
@@ -209,21 +296,13 @@ impl Run<'_> {
         let Some(index) = self.rng.choose(&movable) else {
             return;
         };
-        let application = &mut self.t.applications[index];
+        let application = &self.t.applications[index];
         let Some((stage_id, name)) =
             next_stage(application.job_id, application.job_interview_stage_id)
         else {
             return;
         };
-        application.stage_id = Some(stage_id);
-        application.job_interview_stage_id = Some(stage_id);
-        application.stage_name = Some(name);
-        application.last_activity_at = Some(self.now);
-        application.updated_at = Some(self.now);
-        let id = application.id;
-        self.updated(Resource::Applications, id);
-        let event = webhooks::candidate_stage_change(self.t, &self.t.applications[index]);
-        self.events.push(event);
+        self.move_to(index, stage_id, name);
     }
 
     fn new_candidate(&mut self) {

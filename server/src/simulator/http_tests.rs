@@ -579,16 +579,59 @@ async fn changes_over_http_send_signed_webhooks() {
 }
 
 #[tokio::test]
+async fn a_move_over_http_answers_the_report_or_422_with_the_reason() {
+    let running = start(small()).await;
+    let application = running
+        .sim
+        .truth()
+        .into_iter()
+        .find_map(|records| match records {
+            Records::Applications(rows) => rows
+                .into_iter()
+                .find(|a| a.status == "in_process" && !a.prospect && a.job_id.is_some()),
+            _ => None,
+        })
+        .unwrap();
+    let post = |body: String| {
+        running
+            .http
+            .post(running.url("_simulator/changes"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let moved = post(format!(
+        r#"{{"move": [{{"application_id": {}, "stage": "offer"}}]}}"#,
+        application.id
+    ))
+    .await
+    .unwrap();
+    assert_eq!(moved.status(), 200);
+    let report: Value = moved.json().await.unwrap();
+    assert_eq!(report["updated"]["applications"], json!([application.id]));
+    let refused = post(r#"{"move": [{"application_id": 1, "stage": "Offer"}]}"#.to_owned())
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["errors"], json!(["there is no application 1"]));
+    running.server.stop().await;
+}
+
+#[tokio::test]
 async fn apply_changes_shows_in_the_next_incremental_read() {
     let running = start(small()).await;
     let token = running.token().await;
     let since = chrono::Utc::now() - chrono::TimeDelta::seconds(1);
-    let report = running.sim.apply_changes(&ChangeSet {
-        update: 3,
-        stage_changes: 1,
-        new_candidates: 1,
-        ..ChangeSet::default()
-    });
+    let report = running
+        .sim
+        .apply_changes(&ChangeSet {
+            update: 3,
+            stage_changes: 1,
+            new_candidates: 1,
+            ..ChangeSet::default()
+        })
+        .expect("the changes apply");
     let stamp = since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let changed = v3_ids(
         &running,

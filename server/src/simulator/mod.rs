@@ -39,7 +39,7 @@ mod schema_check;
 #[cfg(test)]
 mod tests;
 
-pub use changes::{ChangeReport, ChangeSet};
+pub use changes::{ChangeReport, ChangeSet, StageMove};
 pub use limits::{RateLimit, SimulatorStats};
 
 use app::{domain::Resource, ssr::entities::greenhouse::Records};
@@ -435,26 +435,29 @@ impl Simulator {
     }
 
     /// Changes the data (see [`ChangeSet`]); webhooks go out in the background.
-    pub fn apply_changes(&self, changes: &ChangeSet) -> ChangeReport {
+    /// A move that cannot be made refuses the whole set, which then changes
+    /// nothing (the error says which move and why).
+    pub fn apply_changes(&self, changes: &ChangeSet) -> Result<ChangeReport, String> {
         let (mut report, events) = {
             let mut data = self.write();
             let number = data.changes;
-            data.changes += 1;
             let now = changes::next_stamp(data.last_change);
-            data.last_change = Some(now);
-            changes::apply(
+            let applied = changes::apply(
                 &mut data.tables,
                 changes,
                 self.inner.config.seed,
                 number,
                 now,
-            )
+            )?;
+            data.changes += 1;
+            data.last_change = Some(now);
+            applied
         };
         if self.inner.webhooks.is_some() {
             report.webhooks = events.len();
             webhooks::deliver(self, events);
         }
-        report
+        Ok(report)
     }
 
     /// Sets the share of list requests that fail (clamped to 0–1).

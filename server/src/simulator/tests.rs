@@ -530,8 +530,9 @@ fn changes_delete_dependents_and_stamp_what_they_touch() {
         delete_interviews: 2,
         stage_changes: 2,
         new_candidates: 2,
+        moves: Vec::new(),
     };
-    let report = sim.apply_changes(&set);
+    let report = sim.apply_changes(&set).expect("the changes apply");
     let after = sim.read().tables.clone();
     assert_consistent(&after);
     let deleted = |r: Resource| report.deleted.get(&r).cloned().unwrap_or_default();
@@ -582,10 +583,12 @@ fn changes_delete_dependents_and_stamp_what_they_touch() {
     );
     assert_eq!(report.webhooks, 0, "no webhook target, nothing queued");
     // A second change set is stamped later; the same sequence replays identically.
-    let second = sim.apply_changes(&ChangeSet {
-        update: 1,
-        ..ChangeSet::default()
-    });
+    let second = sim
+        .apply_changes(&ChangeSet {
+            update: 1,
+            ..ChangeSet::default()
+        })
+        .expect("the changes apply");
     let id = second.updated[&Resource::Candidates][0];
     let stamp = |t: &Tables, id: i64| {
         t.candidates
@@ -599,7 +602,13 @@ fn changes_delete_dependents_and_stamp_what_they_touch() {
         .max();
     assert!(stamp(&sim.read().tables, id) > first_stamp);
     let replay = small_simulator(3);
-    assert_eq!(replay.apply_changes(&set).deleted, report.deleted);
+    assert_eq!(
+        replay
+            .apply_changes(&set)
+            .expect("the changes apply")
+            .deleted,
+        report.deleted
+    );
     assert_eq!(replay.count(Resource::Candidates), after.candidates.len());
 }
 
@@ -615,6 +624,125 @@ fn change_sets_are_read_leniently_but_not_carelessly() {
             .unwrap_err()
             .contains("unknown field")
     );
+    let moves = super::changes::parse(br#"{"move": [{"application_id": 12, "stage": "Onsite"}]}"#)
+        .unwrap()
+        .moves;
+    assert_eq!(
+        moves,
+        [super::StageMove {
+            application_id: 12,
+            stage: "Onsite".to_owned()
+        }]
+    );
+    assert!(
+        super::changes::parse(br#"{"move": [{"application": 12, "stage": "Onsite"}]}"#)
+            .unwrap_err()
+            .contains("unknown field")
+    );
+    assert!(super::changes::parse(br#"{"move": [{"application_id": 12}]}"#).is_err());
+}
+
+/// An active application of a job with at least three active stages, and
+/// the name of a stage of that job it is not in.
+fn movable(t: &Tables) -> (i64, String) {
+    t.applications
+        .iter()
+        .filter(|a| a.status == "in_process" && !a.prospect)
+        .find_map(|a| {
+            let stage = t
+                .job_interview_stages
+                .iter()
+                .filter(|s| Some(s.job_id) == a.job_id && s.active)
+                .find(|s| Some(s.id) != a.job_interview_stage_id)?;
+            Some((a.id, stage.name.clone()))
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_move_takes_one_application_to_a_named_stage_of_its_job() {
+    let sim = small_simulator(5);
+    let before = sim.read().tables.clone();
+    let (id, stage) = movable(&before);
+    let report = sim
+        .apply_changes(&ChangeSet {
+            moves: vec![super::StageMove {
+                application_id: id,
+                stage: format!("  {}  ", stage.to_uppercase()),
+            }],
+            ..ChangeSet::default()
+        })
+        .unwrap();
+    assert_eq!(report.updated[&Resource::Applications], [id]);
+    assert_eq!(report.updated.len(), 1, "{report:?}");
+    let after = sim.read().tables.clone();
+    let moved = after.applications.iter().find(|a| a.id == id).unwrap();
+    let was = before.applications.iter().find(|a| a.id == id).unwrap();
+    let target = after
+        .job_interview_stages
+        .iter()
+        .find(|s| Some(s.job_id) == moved.job_id && s.name == stage)
+        .unwrap();
+    assert_eq!(moved.stage_name.as_deref(), Some(stage.as_str()));
+    assert_eq!(moved.job_interview_stage_id, Some(target.id));
+    assert_eq!(moved.stage_id, Some(target.id));
+    assert!(moved.updated_at > was.updated_at, "a fresh updated_at");
+    assert!(moved.last_activity_at > was.last_activity_at);
+    assert_consistent(&after);
+    // Nothing else changed.
+    let others = |t: &Tables| -> Vec<Value> {
+        rows_json(t, Resource::Applications)
+            .into_iter()
+            .filter(|row| row["id"] != id)
+            .collect()
+    };
+    assert_eq!(others(&before), others(&after));
+}
+
+#[test]
+fn a_move_that_cannot_be_made_refuses_the_whole_set_and_says_why() {
+    let sim = small_simulator(5);
+    let before = sim.read().tables.clone();
+    let (id, stage) = movable(&before);
+    let refused = |moves: Vec<super::StageMove>| {
+        sim.apply_changes(&ChangeSet {
+            update: 3,
+            moves,
+            ..ChangeSet::default()
+        })
+        .unwrap_err()
+    };
+    let to = |application_id: i64, stage: &str| super::StageMove {
+        application_id,
+        stage: stage.to_owned(),
+    };
+    let unknown = refused(vec![to(id, &stage), to(999_999_999, &stage)]);
+    assert_eq!(unknown, "there is no application 999999999");
+    let no_stage = refused(vec![to(id, "Juggling")]);
+    assert!(no_stage.contains("has no stage “Juggling”"), "{no_stage}");
+    assert!(
+        no_stage.contains(&stage),
+        "lists the job's stages: {no_stage}"
+    );
+    let rejected = before
+        .applications
+        .iter()
+        .find(|a| a.status == "rejected" && !a.prospect)
+        .unwrap();
+    let inactive = refused(vec![to(rejected.id, &stage)]);
+    assert!(
+        inactive.contains("is rejected: only active applications move"),
+        "{inactive}"
+    );
+    if let Some(prospect) = before.applications.iter().find(|a| a.prospect) {
+        assert!(refused(vec![to(prospect.id, &stage)]).contains("prospect"));
+    }
+    // Nothing changed, not even the counts of the refused sets.
+    let after = sim.read().tables.clone();
+    for resource in [Resource::Applications, Resource::Candidates] {
+        assert_eq!(rows_json(&before, resource), rows_json(&after, resource));
+    }
+    assert_eq!(sim.read().changes, 0);
 }
 
 #[test]

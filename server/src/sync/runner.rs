@@ -3,7 +3,7 @@
 //! transaction, so a run that dies resumes at the page it was on; a full pass
 //! ends by deleting the rows Greenhouse no longer lists.
 
-use super::{lease, store};
+use super::{PortalInvites, lease, store};
 use crate::harvest::{Feed, Harvest, HarvestError, Page};
 use app::{
     domain::Resource,
@@ -72,6 +72,9 @@ pub struct SyncOptions {
     pub holder: String,
     /// How long the lease outlives a holder that stops renewing it.
     pub lease_ttl: Duration,
+    /// Where a completed run sends the portal invites it made due; `None`
+    /// sends none (they go out after the next run that has an outbox).
+    pub invites: Option<PortalInvites>,
 }
 
 impl SyncOptions {
@@ -82,6 +85,7 @@ impl SyncOptions {
             overlap: Duration::from_secs(10 * 60),
             holder: lease::holder_name(),
             lease_ttl: lease::LEASE_TTL,
+            invites: None,
         }
     }
 }
@@ -157,7 +161,8 @@ struct Pass {
 }
 
 /// Runs one sync of `organization_id` to completion (or failure). The run is
-/// recorded in `sync_runs` either way.
+/// recorded in `sync_runs` either way; a completed run then sends the portal
+/// invites it made due (when `options.invites` is set).
 pub async fn run<C: Harvest>(
     db: &DatabaseConnection,
     client: &C,
@@ -175,6 +180,9 @@ pub async fn run<C: Harvest>(
     }
     let outcome = run_holding_lease(db, client, organization_id, options, progress).await;
     lease::release(db, organization_id, &options.holder).await?;
+    if let (Ok(_), Some(invites)) = (&outcome, &options.invites) {
+        invites.after_sync(db, organization_id).await;
+    }
     outcome
 }
 

@@ -4,7 +4,7 @@
 //! webhook asks for one. The lease makes several processes safe.
 
 use super::{
-    SyncRequests,
+    PortalInvites, SyncRequests,
     runner::{self, SyncError, SyncKind, SyncOptions, Trigger},
 };
 use crate::{connections, harvest, secrets::MasterKey};
@@ -21,6 +21,8 @@ pub struct Scheduler {
     pub interval: Duration,
     pub full_interval: Duration,
     pub holder: String,
+    /// Where completed syncs send portal invites.
+    pub invites: Option<PortalInvites>,
 }
 
 impl Scheduler {
@@ -78,6 +80,7 @@ impl Scheduler {
         };
         let options = SyncOptions {
             holder: self.holder.clone(),
+            invites: self.invites.clone(),
             ..SyncOptions::new(kind, trigger)
         };
         match runner::run(&self.db, &client, organization_id, &options, &mut |_| {}).await {

@@ -8,13 +8,13 @@ use server::simulator::SimulatorConfig;
 use std::process::Output;
 
 /// A database and a master key shared by a sequence of `trellis` commands.
-struct Operator {
-    database: TestDatabase,
-    master_key: String,
+pub struct Operator {
+    pub database: TestDatabase,
+    pub master_key: String,
 }
 
 impl Operator {
-    async fn new() -> Operator {
+    pub async fn new() -> Operator {
         use base64::Engine;
         Operator {
             database: TestDatabase::fresh().await,
@@ -23,7 +23,7 @@ impl Operator {
         }
     }
 
-    async fn trellis(&self, args: &[&str]) -> Output {
+    pub async fn trellis(&self, args: &[&str]) -> Output {
         let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_trellis"));
         command
             .args(args)
@@ -53,7 +53,7 @@ fn base(greenhouse: &Greenhouse) -> String {
         .to_owned()
 }
 
-async fn connect_v3(operator: &Operator, greenhouse: &Greenhouse, secret: &str) -> Output {
+pub async fn connect_v3(operator: &Operator, greenhouse: &Greenhouse, secret: &str) -> Output {
     let config = SimulatorConfig::default();
     let user_id = greenhouse.simulator.site_admin_user_id().to_string();
     operator

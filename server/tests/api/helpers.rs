@@ -333,6 +333,25 @@ impl TestApp {
         browser
     }
 
+    /// A browser signed in to the portal of organization `organization_id`
+    /// as its Greenhouse candidate `candidate_id` (the session is made
+    /// directly; candidate sign-in has its own tests).
+    pub async fn candidate_browser(&self, organization_id: i64, candidate_id: i64) -> Browser {
+        use app::ssr::auth::{Audience, sessions};
+        let raw = sessions::start(
+            &self.db,
+            Audience::Candidate,
+            organization_id,
+            candidate_id,
+            None,
+        )
+        .await
+        .expect("start a candidate session");
+        let browser = Browser::new(self);
+        browser.set_cookie(Audience::Candidate.cookie_name(), &raw);
+        browser
+    }
+
     /// An organization `slug` with a signed-in recruiter of `role`.
     pub async fn signed_in(&self, slug: &str, role: app::domain::Role) -> Browser {
         let organization = organizations::create(&self.db, slug, &format!("{slug} Inc."))

@@ -6,9 +6,7 @@ use crate::helpers::{Browser, TestApp, spawn_app, text};
 use crate::sync::{client, quick_options, small, start_simulator, sync, v3_credentials};
 use app::domain::Role;
 use app::ssr::entities::dashboard::portal;
-use app::ssr::entities::greenhouse::{
-    applications, job_interview_stages, jobs, openings, user_job_permissions, users,
-};
+use app::ssr::entities::greenhouse::{applications, jobs, openings, user_job_permissions, users};
 use app::ssr::services::organizations;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
@@ -16,7 +14,7 @@ use server::sync::runner::SyncKind;
 use std::collections::{BTreeSet, HashMap};
 
 /// An app whose organization "acme" holds the small simulator's data.
-async fn synced_app() -> (TestApp, i64) {
+pub async fn synced_app() -> (TestApp, i64) {
     let app = spawn_app().await;
     let greenhouse = start_simulator(small()).await;
     let org = organizations::create(&app.db, "acme", "Acme")
@@ -28,7 +26,7 @@ async fn synced_app() -> (TestApp, i64) {
     (app, org)
 }
 
-async fn browser(app: &TestApp, org: i64, email: &str, role: Role) -> Browser {
+pub async fn browser(app: &TestApp, org: i64, email: &str, role: Role) -> Browser {
     let recruiter = app.recruiter(org, email, role).await;
     app.browser_signed_in_as(&recruiter).await
 }
@@ -425,46 +423,6 @@ async fn a_recruiter_linked_to_a_greenhouse_user_sees_only_that_users_jobs() {
         body["restriction"]
             .as_str()
             .is_some_and(|r| r.contains("999999999"))
-    );
-}
-
-#[tokio::test]
-async fn the_portal_editor_shows_the_jobs_stages_in_order() {
-    let (app, org) = synced_app().await;
-    let stages = job_interview_stages::Entity::find()
-        .filter(job_interview_stages::Column::OrganizationId.eq(org))
-        .filter(job_interview_stages::Column::Active.eq(true))
-        .order_by_asc(job_interview_stages::Column::SortOrder)
-        .order_by_asc(job_interview_stages::Column::Id)
-        .all(&app.db)
-        .await
-        .expect("stages");
-    let job_id = stages.first().expect("a stage").job_id;
-    let want: Vec<&str> = stages
-        .iter()
-        .filter(|s| s.job_id == job_id)
-        .map(|s| s.name.as_str())
-        .collect();
-    let viewer = browser(&app, org, "v@acme.example", Role::Viewer).await;
-    let editor: Value = viewer
-        .call("get_portal_editor", &[("job_id", &job_id.to_string())])
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    let got: Vec<&str> = editor["stages"]
-        .as_array()
-        .expect("stages")
-        .iter()
-        .filter_map(|s| s.as_str())
-        .collect();
-    assert_eq!(got, want);
-    assert_eq!(
-        viewer
-            .call("get_portal_editor", &[("job_id", "123456789")])
-            .await
-            .status(),
-        404
     );
 }
 

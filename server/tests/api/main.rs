@@ -2,6 +2,8 @@
 //! Integration tests: the real router on a random port over a fresh database
 //! (SQLite, or PostgreSQL when TRELLIS_TEST_DATABASE_URL is set).
 
+mod candidate_portal;
+mod candidate_sign_in;
 mod cli;
 mod cli_greenhouse;
 mod health;
@@ -11,6 +13,8 @@ mod jobs;
 mod mail;
 mod migrations;
 mod pages;
+mod portal_editor;
+mod portal_invites;
 mod security;
 mod server_fns;
 mod settings;
@@ -18,3 +22,4 @@ mod sign_in;
 mod sync;
 mod users;
 mod webhooks;
+mod xss;

@@ -63,7 +63,7 @@ async fn the_portal_is_served_at_p_slash_subdomain() {
     assert_eq!(response.status(), 200);
     let html = text(response).await;
     assert!(html.contains("Your application at Globex Corporation"));
-    assert!(html.contains("Sign-in is not open yet"));
+    assert!(html.contains("Email me a sign-in link"));
 }
 
 #[tokio::test]

@@ -30,7 +30,7 @@ async fn ask(browser: &Browser, email: &str) -> reqwest::Response {
 }
 
 /// The newest message to `to` in the dev mailbox, waiting for the outbox.
-async fn mail_to(app: &TestApp, to: &str, after: usize) -> dev_mail::Model {
+pub(crate) async fn mail_to(app: &TestApp, to: &str, after: usize) -> dev_mail::Model {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let mails = dev_mail::Entity::find()
@@ -47,14 +47,14 @@ async fn mail_to(app: &TestApp, to: &str, after: usize) -> dev_mail::Model {
     }
 }
 
-async fn mail_count(app: &TestApp) -> u64 {
+pub(crate) async fn mail_count(app: &TestApp) -> u64 {
     dev_mail::Entity::find()
         .count(&app.db)
         .await
         .expect("count mail")
 }
 
-fn link_token(text: &str) -> String {
+pub(crate) fn link_token(text: &str) -> String {
     let start = text.find("token=").expect("a link in the email") + "token=".len();
     text[start..]
         .split(char::is_whitespace)
@@ -63,7 +63,7 @@ fn link_token(text: &str) -> String {
         .to_owned()
 }
 
-fn code(text: &str) -> String {
+pub(crate) fn code(text: &str) -> String {
     let start = text.find("sign-in page: ").expect("a code in the email") + "sign-in page: ".len();
     text[start..start + 9].to_owned()
 }
@@ -74,14 +74,14 @@ async fn confirm(browser: &Browser, token: &str) -> reqwest::Response {
         .await
 }
 
-async fn session_count(app: &TestApp) -> u64 {
+pub(crate) async fn session_count(app: &TestApp) -> u64 {
     session::Entity::find()
         .count(&app.db)
         .await
         .expect("count sessions")
 }
 
-fn location(response: &reqwest::Response) -> String {
+pub(crate) fn location(response: &reqwest::Response) -> String {
     response
         .headers()
         .get("location")
@@ -347,7 +347,9 @@ async fn a_new_link_ends_the_earlier_unused_one() {
 }
 
 /// Status, headers (but cookie values, date and CSP nonce) and body.
-async fn comparable(response: reqwest::Response) -> (u16, Vec<(String, String)>, String) {
+pub(crate) async fn comparable(
+    response: reqwest::Response,
+) -> (u16, Vec<(String, String)>, String) {
     let status = response.status().as_u16();
     let mut headers: Vec<(String, String)> = response
         .headers()

@@ -340,12 +340,15 @@ async fn an_incremental_sync_reflects_updates_and_a_full_sync_deletions() {
     let client = client(&greenhouse, v3_credentials(&greenhouse), quick_options(500));
     sync(&app.db, &client, org, SyncKind::Full).await;
 
-    let report = greenhouse.simulator.apply_changes(&ChangeSet {
-        update: 6,
-        stage_changes: 3,
-        new_candidates: 1,
-        ..ChangeSet::default()
-    });
+    let report = greenhouse
+        .simulator
+        .apply_changes(&ChangeSet {
+            update: 6,
+            stage_changes: 3,
+            new_candidates: 1,
+            ..ChangeSet::default()
+        })
+        .expect("the changes apply");
     assert!(!report.updated.is_empty());
     let incremental = sync(&app.db, &client, org, SyncKind::Incremental).await;
     assert_equals_truth(&app.db, org, &greenhouse.simulator).await;
@@ -356,11 +359,14 @@ async fn an_incremental_sync_reflects_updates_and_a_full_sync_deletions() {
     );
 
     // Hard deletions leave no trace in v3 lists: a full sync reconciles ids.
-    greenhouse.simulator.apply_changes(&ChangeSet {
-        delete_candidates: 2,
-        delete_interviews: 2,
-        ..ChangeSet::default()
-    });
+    greenhouse
+        .simulator
+        .apply_changes(&ChangeSet {
+            delete_candidates: 2,
+            delete_interviews: 2,
+            ..ChangeSet::default()
+        })
+        .expect("the changes apply");
     let full = sync(&app.db, &client, org, SyncKind::Full).await;
     assert!(full.resources[&Resource::Candidates].deleted >= 2);
     assert_equals_truth(&app.db, org, &greenhouse.simulator).await;
@@ -623,14 +629,17 @@ async fn webhooks_bring_deletions_that_an_incremental_sync_cannot_see() {
     let client = client(&greenhouse, v3_credentials(&greenhouse), quick_options(500));
     sync(&app.db, &client, org, SyncKind::Full).await;
 
-    let report = greenhouse.simulator.apply_changes(&ChangeSet {
-        update: 3,
-        stage_changes: 2,
-        delete_candidates: 2,
-        delete_applications: 1,
-        delete_interviews: 2,
-        ..ChangeSet::default()
-    });
+    let report = greenhouse
+        .simulator
+        .apply_changes(&ChangeSet {
+            update: 3,
+            stage_changes: 2,
+            delete_candidates: 2,
+            delete_applications: 1,
+            delete_interviews: 2,
+            ..ChangeSet::default()
+        })
+        .expect("the changes apply");
     assert!(report.webhooks >= 5, "{report:?}");
     for _ in 0..100 {
         if greenhouse.simulator.stats().webhooks_sent >= report.webhooks as u64 {

@@ -1,9 +1,9 @@
-//! `/admin/jobs` (ATS tab), `/admin/jobs/active` (Active tab) and
-//! `/admin/jobs/:job_id/portal` (the portal editor).
+//! `/admin/jobs` (ATS tab) and `/admin/jobs/active` (Active tab); the
+//! portal editor at `/admin/jobs/:job_id/portal` is `portal_editor.rs`.
 
 use crate::api::jobs::{
     ActivateJob, ActiveJobs, DeactivateJob, FilterOption, JobRow, JobsPage, JobsQuery,
-    get_active_jobs, get_ats_jobs, get_portal_editor,
+    get_active_jobs, get_ats_jobs,
 };
 use crate::components::{
     error_panel::ErrorPanel,
@@ -12,7 +12,7 @@ use crate::components::{
     time::format_utc,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// The ATS / Active tabs, with the current one marked.
 #[component]
@@ -383,62 +383,6 @@ fn ActiveBody(
         </div>
     }
     .into_any()
-}
-
-/// `/admin/jobs/:job_id/portal`: the job's portal editor. Content blocks,
-/// stage grouping and previews come with the candidate portal; until then
-/// it shows what the portal will be built from.
-#[component]
-pub fn PortalEditorPage() -> impl IntoView {
-    let params = use_params_map();
-    let job_id = move || {
-        params
-            .read()
-            .get("job_id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
-    let editor = Resource::new(job_id, get_portal_editor);
-    view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading the portal…"</p> }>
-            {move || Suspend::new(async move {
-                match editor.await {
-                    Ok(editor) => {
-                        let state = if editor.job.activated {
-                            "This job's portal is active: its candidates can sign in."
-                        } else {
-                            "This job's portal is not active; activate the job on the ATS tab."
-                        };
-                        view! {
-                            <PageHeader title=format!("Portal: {}", editor.job.name) description=state />
-                            <p><a href="/admin/jobs/active">"Back to the Active tab"</a>" · "<a href=editor.portal_url rel="external">"Candidate view"</a></p>
-                            <section class="card" aria-labelledby="stages-heading">
-                                <h2 id="stages-heading">"Candidate-facing stages"</h2>
-                                <p class="form-hint">"From the job's interview plan in Greenhouse, one for one, in order."</p>
-                                {if editor.stages.is_empty() {
-                                    view! { <p>"Greenhouse has no interview stages for this job yet."</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <ol class="stage-list">
-                                            {editor.stages.into_iter().map(|stage| view! { <li>{stage}</li> }).collect_view()}
-                                        </ol>
-                                    }.into_any()
-                                }}
-                            </section>
-                            <section class="card empty-state editor-pending" aria-labelledby="content-heading">
-                                <h2 id="content-heading">"Content for candidates"</h2>
-                                <p>"Writing content for each stage (text, videos, FAQs, links, interviewer spotlights), grouping or renaming stages, and previewing the portal as a candidate arrive with the candidate portal. Nothing written here is shown to candidates yet."</p>
-                            </section>
-                        }.into_any()
-                    }
-                    Err(error) => view! {
-                        <PageHeader title="Portal" />
-                        <ErrorPanel error />
-                    }.into_any(),
-                }
-            })}
-        </Transition>
-    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,6 @@
-//! Signing in by emailed link or code, and signing out (SECURITY.md §1).
+//! Signing in by emailed link or code, and signing out (SECURITY.md §1),
+//! for recruiters (the dashboard) and for candidates (one organization's
+//! portal) alike: the same tokens, limits and claims, in two scopes.
 //!
 //! * Asking for a link answers the same for known, unknown and disabled
 //!   emails: the same redirect and a fresh random attempt cookie. Mail is
@@ -12,20 +14,27 @@
 //!   code works in the asking browser; five wrong codes kill link and code.
 //! * Limits: per email one mail a minute and five an hour, counted in the
 //!   database; per IP 20 requests an hour, answered with 429.
+//! * A candidate's link and code belong to the organization whose portal
+//!   was asked: they are looked up within that organization only, so they
+//!   never sign anyone in to another organization's portal.
 
 use super::secrets::{digests_equal, hmac_hex, random_code, random_token, sha256_hex};
 use super::{Audience, sessions};
 use crate::domain::normalize_email;
 use crate::error::AppError;
 use crate::ssr::AppState;
-use crate::ssr::entities::dashboard::{recruiter, sign_in_request, sign_in_token};
+use crate::ssr::entities::dashboard::{portal, recruiter, sign_in_request, sign_in_token};
+use crate::ssr::entities::greenhouse::{applications, candidates};
+use crate::ssr::entities::organization;
+use crate::ssr::links;
 use crate::ssr::mail::OutgoingEmail;
 use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::{Expr, Func, LikeExpr},
 };
 
 /// How long a link and its code stay valid.
@@ -91,18 +100,82 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// Handles "email me a link". Returns the attempt cookie's value, the same
-/// kind of answer whether or not the email has an account.
-pub async fn request_link(
-    state: &AppState,
+/// Whose sign-in this is: the dashboard's recruiters (their email decides
+/// the organization), or the candidates of one organization's portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Dashboard,
+    Portal { organization_id: i64 },
+}
+
+impl Scope {
+    pub fn audience(self) -> Audience {
+        match self {
+            Scope::Dashboard => Audience::Recruiter,
+            Scope::Portal { .. } => Audience::Candidate,
+        }
+    }
+
+    /// The organization every link of this scope belongs to, when fixed.
+    pub fn organization_id(self) -> Option<i64> {
+        match self {
+            Scope::Dashboard => None,
+            Scope::Portal { organization_id } => Some(organization_id),
+        }
+    }
+
+    /// The links (and codes) usable in this scope.
+    fn tokens(self) -> Condition {
+        let audience =
+            Condition::all().add(sign_in_token::Column::Audience.eq(self.audience().as_str()));
+        match self.organization_id() {
+            Some(id) => audience.add(sign_in_token::Column::OrganizationId.eq(id)),
+            None => audience,
+        }
+    }
+
+    /// The earlier requests the per-email limits count.
+    fn requests(self) -> Condition {
+        let audience =
+            Condition::all().add(sign_in_request::Column::Audience.eq(self.audience().as_str()));
+        match self.organization_id() {
+            Some(id) => audience.add(sign_in_request::Column::OrganizationId.eq(id)),
+            None => audience,
+        }
+    }
+}
+
+/// Links that are unused, unexpired and not locked by wrong codes.
+fn live(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(sign_in_token::Column::ConsumedAt.is_null())
+        .add(sign_in_token::Column::ExpiresAt.gt(now))
+        .add(sign_in_token::Column::FailedCodes.lt(MAX_CODE_TRIES))
+}
+
+/// Someone a link may sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recipient {
+    pub organization_id: i64,
+    pub subject_id: i64,
+}
+
+/// A new link and code, for the email only.
+struct Issued {
+    organization_id: i64,
+    token: String,
+    code: String,
+}
+
+/// What every "email me a link" passes before anything is looked up: a
+/// valid address (returned normalised) and the per-IP limit.
+async fn admit<C: ConnectionTrait>(
+    db: &C,
     email_input: &str,
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let email = normalize_email(email_input).map_err(|m| AppError::invalid("email", m))?;
-    let db = &state.db;
-    let audience = Audience::Recruiter;
-
     let hour_ago = now - Duration::hours(1);
     let from_ip = sign_in_request::Entity::find()
         .filter(sign_in_request::Column::Ip.eq(ip))
@@ -117,32 +190,41 @@ pub async fn request_link(
             retry_after_seconds: wait.unsigned_abs(),
         });
     }
+    Ok(email)
+}
 
-    let email_hash = sha256_hex(&email);
+/// Records a request (each one counts towards the limits) and, when it is
+/// for a known person and within the per-email limits, issues a new link
+/// and code. Returns the attempt cookie's value, the same kind of value
+/// whoever asked, and what to email, if anything.
+async fn record(
+    state: &AppState,
+    scope: Scope,
+    email: &str,
+    ip: &str,
+    recipient: Option<Recipient>,
+    now: DateTime<Utc>,
+) -> Result<(String, Option<Issued>), AppError> {
+    let db = &state.db;
+    let email_hash = sha256_hex(email);
     let sent_recently = sign_in_request::Entity::find()
+        .filter(scope.requests())
         .filter(sign_in_request::Column::EmailHash.eq(&email_hash))
         .filter(sign_in_request::Column::Sent.eq(true))
-        .filter(sign_in_request::Column::CreatedAt.gt(hour_ago))
+        .filter(sign_in_request::Column::CreatedAt.gt(now - Duration::hours(1)))
         .order_by_desc(sign_in_request::Column::CreatedAt)
         .all(db)
         .await?;
-    let within_limits = sent_recently.len() as u64 >= PER_EMAIL_PER_HOUR
+    let over_limit = sent_recently.len() as u64 >= PER_EMAIL_PER_HOUR
         || sent_recently
             .first()
             .is_some_and(|last| now - last.created_at < PER_EMAIL_INTERVAL);
-    let within_limits = !within_limits;
-
-    let account = recruiter::Entity::find()
-        .filter(recruiter::Column::Email.eq(&email))
-        .filter(recruiter::Column::DisabledAt.is_null())
-        .one(db)
-        .await?;
+    let send = recipient.filter(|_| !over_limit);
     let attempt = random_token();
-    let send = account.filter(|_| within_limits);
 
     sign_in_request::ActiveModel {
-        audience: Set(audience.as_str().to_owned()),
-        organization_id: Set(send.as_ref().map(|r| r.organization_id)),
+        audience: Set(scope.audience().as_str().to_owned()),
+        organization_id: Set(scope.organization_id().or(send.map(|r| r.organization_id))),
         email_hash: Set(email_hash),
         ip: Set(ip.to_owned()),
         sent: Set(send.is_some()),
@@ -152,47 +234,266 @@ pub async fn request_link(
     .insert(db)
     .await?;
 
-    if let Some(account) = send {
-        let (link_token, code) = issue(
-            db,
-            state,
-            audience,
-            account.organization_id,
-            account.id,
-            &email,
-            &attempt,
-            now,
-        )
+    let Some(recipient) = send else {
+        return Ok((attempt, None));
+    };
+    let (token, code) = issue(db, state, scope.audience(), recipient, email, &attempt, now).await?;
+    Ok((
+        attempt,
+        Some(Issued {
+            organization_id: recipient.organization_id,
+            token,
+            code,
+        }),
+    ))
+}
+
+/// Handles "email me a link" on the dashboard. Returns the attempt
+/// cookie's value, the same kind of answer whether or not the email has an
+/// account.
+pub async fn request_link(
+    state: &AppState,
+    email_input: &str,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let email = admit(&state.db, email_input, ip, now).await?;
+    let account = recruiter::Entity::find()
+        .filter(recruiter::Column::Email.eq(&email))
+        .filter(recruiter::Column::DisabledAt.is_null())
+        .one(&state.db)
         .await?;
+    let recipient = account.map(|account| Recipient {
+        organization_id: account.organization_id,
+        subject_id: account.id,
+    });
+    let (attempt, issued) = record(state, Scope::Dashboard, &email, ip, recipient, now).await?;
+    if let Some(issued) = issued {
         let link = state
             .public_url
-            .join(&format!("/admin/sign-in/link?token={link_token}"))
+            .join(&format!("/admin/sign-in/link?token={}", issued.token))
             .map(|u| u.to_string())
             .unwrap_or_default();
-        state
-            .outbox
-            .send(sign_in_email(account.organization_id, &email, &link, &code));
+        state.outbox.send(sign_in_email(
+            issued.organization_id,
+            &email,
+            Letter::Dashboard,
+            &link,
+            &issued.code,
+        ));
     }
     Ok(attempt)
 }
 
+/// The organization whose portal lives at `subdomain`, for the portal's
+/// sign-in functions. On a portal host (`<sub>.<public host>`) only that
+/// host's own portal is there: another subdomain is not found.
+pub async fn portal_organization(
+    state: &AppState,
+    subdomain: &str,
+) -> Result<organization::Model, AppError> {
+    let organization = crate::ssr::services::portal::organization(state, subdomain).await?;
+    match crate::ssr::context::request_portal_subdomain() {
+        Some(host) if host != organization.subdomain => {
+            Err(AppError::not_found("This candidate portal"))
+        }
+        _ => Ok(organization),
+    }
+}
+
+/// Handles "email me a link" on `organization`'s portal: the same answer
+/// (an attempt cookie's value) for every address; an email only to one of
+/// its candidates with an application to a job whose portal is active.
+/// `on_portal_host`: the request came on `<sub>.<public host>`, so the link
+/// points there (where the browser keeps its attempt cookie), else to
+/// `/p/<sub>`; both on the configured public URL, never a request header.
+pub async fn request_candidate_link(
+    state: &AppState,
+    organization: &organization::Model,
+    email_input: &str,
+    ip: &str,
+    on_portal_host: bool,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let email = admit(&state.db, email_input, ip, now).await?;
+    let scope = Scope::Portal {
+        organization_id: organization.id,
+    };
+    let recipient = portal_candidate(&state.db, organization.id, &email)
+        .await?
+        .map(|candidate_id| Recipient {
+            organization_id: organization.id,
+            subject_id: candidate_id,
+        });
+    let (attempt, issued) = record(state, scope, &email, ip, recipient, now).await?;
+    if let Some(issued) = issued {
+        let link = candidate_link(
+            &state.public_url,
+            &organization.subdomain,
+            on_portal_host,
+            &issued.token,
+        );
+        let name = organization
+            .display_name
+            .clone()
+            .unwrap_or_else(|| organization.name.clone());
+        state.outbox.send(sign_in_email(
+            issued.organization_id,
+            &email,
+            Letter::Portal {
+                organization: &name,
+            },
+            &link,
+            &issued.code,
+        ));
+    }
+    Ok(attempt)
+}
+
+/// The emailed link of a candidate's sign-in.
+pub fn candidate_link(
+    public_url: &url::Url,
+    subdomain: &str,
+    on_portal_host: bool,
+    token: &str,
+) -> String {
+    let host_root = on_portal_host
+        .then(|| links::portal_subdomain_url(public_url, subdomain))
+        .flatten();
+    match host_root {
+        Some(root) => format!("{root}sign-in/link?token={token}"),
+        None => format!(
+            "{}/sign-in/link?token={token}",
+            links::portal_path_url(public_url, subdomain)
+        ),
+    }
+}
+
+/// The job ids of `organization_id` whose portal is active.
+async fn active_job_ids<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i64,
+) -> Result<Vec<i64>, AppError> {
+    Ok(portal::Entity::find()
+        .select_only()
+        .column(portal::Column::JobId)
+        .filter(portal::Column::OrganizationId.eq(organization_id))
+        .filter(portal::Column::Active.eq(true))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}
+
+/// Applications that open the portal: made as a candidate (not a
+/// prospect), not converted, to a job whose portal is active.
+fn portal_applications(organization_id: i64, active_jobs: Vec<i64>) -> Condition {
+    Condition::all()
+        .add(applications::Column::OrganizationId.eq(organization_id))
+        .add(applications::Column::Prospect.eq(false))
+        .add(applications::Column::Status.ne("converted"))
+        .add(applications::Column::JobId.is_in(active_jobs))
+}
+
+/// The addresses in a mirrored candidate's `[{value, type}]` list,
+/// normalised (unreadable ones left out).
+fn addresses_of(candidate: &candidates::Model) -> Vec<String> {
+    candidate
+        .email_addresses
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|item| item.get("value").and_then(|v| v.as_str()))
+                .filter_map(|value| normalize_email(value).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The Greenhouse candidate of `organization_id` who signs in with `email`
+/// (normalised): it is one of their addresses, and they have an application
+/// that opens the portal. When several people share the address, the one
+/// who applied last.
+pub async fn portal_candidate<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i64,
+    email: &str,
+) -> Result<Option<i64>, AppError> {
+    // The JSON list's text contains the address (a cheap, indexed-by-org
+    // filter on both databases); the exact match is checked on the parsed list.
+    let escaped: String = email
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            other => vec![other],
+        })
+        .collect();
+    use sea_orm::sea_query::ExprTrait;
+    let listed = Func::lower(Func::cast_as(
+        Expr::col(candidates::Column::EmailAddresses),
+        "TEXT",
+    ));
+    let people: Vec<i64> = candidates::Entity::find()
+        .filter(candidates::Column::OrganizationId.eq(organization_id))
+        .filter(Expr::expr(listed).like(LikeExpr::new(format!("%{escaped}%")).escape('\\')))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|candidate| addresses_of(candidate).iter().any(|a| a == email))
+        .map(|candidate| candidate.id)
+        .collect();
+    if people.is_empty() {
+        return Ok(None);
+    }
+    let active_jobs = active_job_ids(db, organization_id).await?;
+    let latest = applications::Entity::find()
+        .filter(portal_applications(organization_id, active_jobs))
+        .filter(applications::Column::CandidateId.is_in(people))
+        .all(db)
+        .await?
+        .into_iter()
+        .max_by_key(|application| (application.created_at, application.id));
+    Ok(latest.map(|application| application.candidate_id))
+}
+
+/// An address that opens `organization_id`'s portal, for demo mode's hint
+/// (the demo's candidates are made up).
+pub async fn demo_candidate_email<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i64,
+) -> Result<Option<String>, AppError> {
+    let active_jobs = active_job_ids(db, organization_id).await?;
+    let applications = applications::Entity::find()
+        .filter(portal_applications(organization_id, active_jobs))
+        .order_by_asc(applications::Column::Id)
+        .limit(20)
+        .all(db)
+        .await?;
+    for application in applications {
+        let candidate = candidates::Entity::find_by_id((organization_id, application.candidate_id))
+            .one(db)
+            .await?;
+        if let Some(address) = candidate.and_then(|c| addresses_of(&c).into_iter().next()) {
+            return Ok(Some(address));
+        }
+    }
+    Ok(None)
+}
+
 /// Stores a new link and code for one person, ending their earlier unused
 /// ones; returns the raw link token and code (which only the email gets).
-#[allow(clippy::too_many_arguments)]
 async fn issue<C: ConnectionTrait>(
     db: &C,
     state: &AppState,
     audience: Audience,
-    organization_id: i64,
-    subject_id: i64,
+    recipient: Recipient,
     email: &str,
     attempt: &str,
     now: DateTime<Utc>,
 ) -> Result<(String, String), AppError> {
     sign_in_token::Entity::delete_many()
         .filter(sign_in_token::Column::Audience.eq(audience.as_str()))
-        .filter(sign_in_token::Column::OrganizationId.eq(organization_id))
-        .filter(sign_in_token::Column::SubjectId.eq(subject_id))
+        .filter(sign_in_token::Column::OrganizationId.eq(recipient.organization_id))
+        .filter(sign_in_token::Column::SubjectId.eq(recipient.subject_id))
         .filter(sign_in_token::Column::ConsumedAt.is_null())
         .exec(db)
         .await?;
@@ -200,8 +501,8 @@ async fn issue<C: ConnectionTrait>(
     let code = random_code();
     sign_in_token::ActiveModel {
         audience: Set(audience.as_str().to_owned()),
-        organization_id: Set(organization_id),
-        subject_id: Set(subject_id),
+        organization_id: Set(recipient.organization_id),
+        subject_id: Set(recipient.subject_id),
         email: Set(email.to_owned()),
         token_hash: Set(sha256_hex(&token)),
         code_hmac: Set(hmac_hex(state.sign_in_key.as_slice(), &code)),
@@ -217,34 +518,79 @@ async fn issue<C: ConnectionTrait>(
     Ok((token, code))
 }
 
-fn sign_in_email(organization_id: i64, to: &str, link: &str, code: &str) -> OutgoingEmail {
+/// Whom a sign-in email speaks for.
+#[derive(Debug, Clone, Copy)]
+enum Letter<'a> {
+    Dashboard,
+    /// An organization's candidate portal, by the name candidates know.
+    Portal {
+        organization: &'a str,
+    },
+}
+
+fn sign_in_email(
+    organization_id: i64,
+    to: &str,
+    letter: Letter<'_>,
+    link: &str,
+    code: &str,
+) -> OutgoingEmail {
     let spaced = format!("{}-{}", &code[..4], &code[4..]);
+    let (subject, heading) = match letter {
+        Letter::Dashboard => (
+            "Your Trellis sign-in link".to_owned(),
+            "Sign in to Trellis".to_owned(),
+        ),
+        Letter::Portal { organization } => (
+            format!("Your sign-in link for the {organization} candidate portal"),
+            format!("Sign in to follow your application at {organization}"),
+        ),
+    };
     let text = format!(
-        "Sign in to Trellis\n\n\
+        "{heading}\n\n\
          Open this link to sign in (it works once, for 15 minutes, in the browser where you asked):\n\
          {link}\n\n\
          Or enter this code on the sign-in page: {spaced}\n\n\
          If you did not ask to sign in, ignore this email; nothing happens without the link or code.\n"
     );
     let html = format!(
-        "<p>Sign in to Trellis</p>\
+        "<p>{heading}</p>\
          <p><a href=\"{link}\">Sign in</a> (works once, for 15 minutes, in the browser where you asked).</p>\
          <p>Or enter this code on the sign-in page: <strong style=\"font-size:20px;letter-spacing:2px\">{spaced}</strong></p>\
-         <p>If you did not ask to sign in, ignore this email.</p>"
+         <p>If you did not ask to sign in, ignore this email.</p>",
+        heading = escape_html(&heading),
+        link = escape_html(link),
     );
     OutgoingEmail {
         organization_id: Some(organization_id),
         to: to.to_owned(),
-        subject: "Your Trellis sign-in link".to_owned(),
+        subject,
         text,
         html: Some(html),
     }
 }
 
-/// A live (unused, unexpired, not locked) link, looked up without using it.
+/// Text for an HTML element or a quoted attribute value.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A live (unused, unexpired, not locked) link of `scope`, looked up
+/// without using it.
 pub async fn peek_link<C: ConnectionTrait>(
     db: &C,
-    audience: Audience,
+    scope: Scope,
     raw_token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<sign_in_token::Model>, AppError> {
@@ -253,10 +599,8 @@ pub async fn peek_link<C: ConnectionTrait>(
     }
     Ok(sign_in_token::Entity::find()
         .filter(sign_in_token::Column::TokenHash.eq(sha256_hex(raw_token)))
-        .filter(sign_in_token::Column::Audience.eq(audience.as_str()))
-        .filter(sign_in_token::Column::ConsumedAt.is_null())
-        .filter(sign_in_token::Column::ExpiresAt.gt(now))
-        .filter(sign_in_token::Column::FailedCodes.lt(MAX_CODE_TRIES))
+        .filter(scope.tokens())
+        .filter(live(now))
         .one(db)
         .await?)
 }
@@ -282,34 +626,33 @@ async fn claim<C: ConnectionTrait>(
     db: &C,
     token: &sign_in_token::Model,
     now: DateTime<Utc>,
-) -> Result<bool, AppError> {
+) -> Result<Outcome, AppError> {
     let result = sign_in_token::Entity::update_many()
         .col_expr(sign_in_token::Column::ConsumedAt, Expr::value(now))
         .filter(sign_in_token::Column::Id.eq(token.id))
-        .filter(sign_in_token::Column::ConsumedAt.is_null())
-        .filter(sign_in_token::Column::ExpiresAt.gt(now))
-        .filter(sign_in_token::Column::FailedCodes.lt(MAX_CODE_TRIES))
+        .filter(live(now))
         .exec(db)
         .await?;
-    Ok(result.rows_affected == 1)
+    Ok(if result.rows_affected == 1 {
+        Outcome::SignedIn {
+            organization_id: token.organization_id,
+            subject_id: token.subject_id,
+        }
+    } else {
+        Outcome::Invalid
+    })
 }
 
-fn signed_in(token: &sign_in_token::Model) -> Outcome {
-    Outcome::SignedIn {
-        organization_id: token.organization_id,
-        subject_id: token.subject_id,
-    }
-}
-
-/// Uses a link posted from its confirm page by a browser holding `attempt`.
+/// Uses a link of `scope` posted from its confirm page by a browser holding
+/// `attempt`.
 pub async fn use_link<C: ConnectionTrait>(
     db: &C,
-    audience: Audience,
+    scope: Scope,
     raw_token: &str,
     attempt: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
-    let Some(token) = peek_link(db, audience, raw_token, now).await? else {
+    let Some(token) = peek_link(db, scope, raw_token, now).await? else {
         return Ok(Outcome::Invalid);
     };
     let same_browser =
@@ -317,18 +660,15 @@ pub async fn use_link<C: ConnectionTrait>(
     if !same_browser {
         return Ok(Outcome::OtherBrowser);
     }
-    Ok(if claim(db, &token, now).await? {
-        signed_in(&token)
-    } else {
-        Outcome::Invalid
-    })
+    claim(db, &token, now).await
 }
 
-/// Uses the emailed code, typed in the browser that asked (`attempt`).
+/// Uses the emailed code of a `scope` link, typed in the browser that asked
+/// (`attempt`).
 pub async fn use_code<C: ConnectionTrait>(
     db: &C,
     key: &[u8],
-    audience: Audience,
+    scope: Scope,
     attempt: Option<&str>,
     typed_code: &str,
     now: DateTime<Utc>,
@@ -338,10 +678,8 @@ pub async fn use_code<C: ConnectionTrait>(
     };
     let token = sign_in_token::Entity::find()
         .filter(sign_in_token::Column::AttemptHash.eq(sha256_hex(attempt)))
-        .filter(sign_in_token::Column::Audience.eq(audience.as_str()))
-        .filter(sign_in_token::Column::ConsumedAt.is_null())
-        .filter(sign_in_token::Column::ExpiresAt.gt(now))
-        .filter(sign_in_token::Column::FailedCodes.lt(MAX_CODE_TRIES))
+        .filter(scope.tokens())
+        .filter(live(now))
         .order_by_desc(sign_in_token::Column::CreatedAt)
         .one(db)
         .await?;
@@ -350,11 +688,7 @@ pub async fn use_code<C: ConnectionTrait>(
     };
     let code = super::secrets::normalize_code(typed_code);
     if digests_equal(&hmac_hex(key, &code), &token.code_hmac) {
-        return Ok(if claim(db, &token, now).await? {
-            signed_in(&token)
-        } else {
-            Outcome::Invalid
-        });
+        return claim(db, &token, now).await;
     }
     sign_in_token::Entity::update_many()
         .col_expr(
@@ -372,30 +706,72 @@ pub async fn use_code<C: ConnectionTrait>(
     })
 }
 
+/// The code form's error for a code that did not sign in.
+pub fn code_refusal(outcome: &Outcome) -> AppError {
+    match outcome {
+        Outcome::WrongCode { tries_left } => AppError::invalid(
+            "code",
+            format!(
+                "That code is not right. {tries_left} {} left.",
+                if *tries_left == 1 { "try" } else { "tries" }
+            ),
+        ),
+        _ => AppError::invalid(
+            "code",
+            "This code has expired or can no longer be used. Ask for a new sign-in email.",
+        ),
+    }
+}
+
+/// Tells the client when to try again, for a rate-limited request.
+pub fn tell_retry_after(error: &AppError) {
+    if let AppError::RateLimited {
+        retry_after_seconds,
+    } = error
+        && let Some(response) = use_context::<ResponseOptions>()
+        && let Ok(value) = http::HeaderValue::from_str(&retry_after_seconds.to_string())
+    {
+        response.insert_header(http::header::RETRY_AFTER, value);
+    }
+}
+
 /// The attempt cookie this request carries, if any.
 pub fn attempt_of_request() -> Option<String> {
     sessions::read_cookie(&request_headers(), ATTEMPT_COOKIE)
 }
 
-/// Starts the recruiter's session after a successful link or code: a new
-/// session id (the browser's old session, if any, ends), the attempt cookie
-/// removed, `last_sign_in_at` recorded; then on to `next` (a dashboard page).
+/// Starts a session after a successful link or code: a new session id (the
+/// browser's earlier session of this audience, if any, ends), its cookie
+/// set, and the attempt cookie removed.
+async fn start_session(
+    state: &AppState,
+    audience: Audience,
+    organization_id: i64,
+    subject_id: i64,
+) -> Result<(), AppError> {
+    let previous = sessions::read_cookie(&request_headers(), audience.cookie_name());
+    let raw = sessions::start(
+        &state.db,
+        audience,
+        organization_id,
+        subject_id,
+        previous.as_deref(),
+    )
+    .await?;
+    set_cookie(sessions::session_cookie(audience, &raw));
+    set_cookie(sessions::removal_cookie(ATTEMPT_COOKIE));
+    Ok(())
+}
+
+/// Starts the recruiter's session after a successful link or code,
+/// records `last_sign_in_at`, and goes on to `next` (a dashboard page).
 pub async fn finish_recruiter_sign_in(
     state: &AppState,
     organization_id: i64,
     recruiter_id: i64,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    let headers = request_headers();
-    let previous = sessions::read_cookie(&headers, Audience::Recruiter.cookie_name());
-    let raw = sessions::start(
-        &state.db,
-        Audience::Recruiter,
-        organization_id,
-        recruiter_id,
-        previous.as_deref(),
-    )
-    .await?;
+    start_session(state, Audience::Recruiter, organization_id, recruiter_id).await?;
     if let Some(account) = recruiter::Entity::find_by_id(recruiter_id)
         .one(&state.db)
         .await?
@@ -404,9 +780,20 @@ pub async fn finish_recruiter_sign_in(
         active.last_sign_in_at = Set(Some(Utc::now()));
         active.update(&state.db).await?;
     }
-    set_cookie(sessions::session_cookie(Audience::Recruiter, &raw));
-    set_cookie(sessions::removal_cookie(ATTEMPT_COOKIE));
     see_other(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Starts the candidate's portal session after a successful link or code
+/// and goes to the portal's home page (`home`, an address without the token).
+pub async fn finish_candidate_sign_in(
+    state: &AppState,
+    organization_id: i64,
+    candidate_id: i64,
+    home: &str,
+) -> Result<(), AppError> {
+    start_session(state, Audience::Candidate, organization_id, candidate_id).await?;
+    see_other(home);
     Ok(())
 }
 
@@ -428,15 +815,29 @@ pub async fn requests_for<C: ConnectionTrait>(db: &C, email: &str) -> Result<u64
         .await?)
 }
 
-/// Ends the current dashboard session (if any), removes its cookie and
-/// sends the browser to the sign-in page.
-pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
-    let cookie_name = Audience::Recruiter.cookie_name();
+/// Ends this browser's session of `audience` (if any) and removes its cookie.
+async fn end_session(state: &AppState, audience: Audience) -> Result<(), AppError> {
+    let cookie_name = audience.cookie_name();
     if let Some(raw) = sessions::read_cookie(&request_headers(), cookie_name) {
         sessions::end(&state.db, &raw).await?;
     }
     set_cookie(sessions::removal_cookie(cookie_name));
+    Ok(())
+}
+
+/// Ends the current dashboard session (if any), removes its cookie and
+/// sends the browser to the sign-in page.
+pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
+    end_session(state, Audience::Recruiter).await?;
     see_other("/admin/sign-in?signed_out=1");
+    Ok(())
+}
+
+/// Ends the current portal session (if any), removes its cookie and sends
+/// the browser to the portal's home page (`home`), which says so.
+pub async fn sign_out_candidate(state: &AppState, home: &str) -> Result<(), AppError> {
+    end_session(state, Audience::Candidate).await?;
+    see_other(&format!("{home}?signed_out=1"));
     Ok(())
 }
 
@@ -467,11 +868,57 @@ mod tests {
         let email = sign_in_email(
             1,
             "a@b.co",
+            Letter::Dashboard,
             "http://x/admin/sign-in/link?token=T",
             "ABCD2345",
         );
+        assert_eq!(email.subject, "Your Trellis sign-in link");
         assert!(email.text.contains("http://x/admin/sign-in/link?token=T"));
         assert!(email.text.contains("ABCD-2345"));
         assert!(email.html.unwrap_or_default().contains("ABCD-2345"));
+    }
+
+    #[test]
+    fn a_candidates_email_names_the_organization_escaped_in_html() {
+        let email = sign_in_email(
+            1,
+            "a@b.co",
+            Letter::Portal {
+                organization: "R&D <Labs>",
+            },
+            "http://x/p/rd/sign-in/link?token=T",
+            "ABCD2345",
+        );
+        assert_eq!(
+            email.subject,
+            "Your sign-in link for the R&D <Labs> candidate portal"
+        );
+        assert!(email.text.contains("your application at R&D <Labs>"));
+        let html = email.html.unwrap_or_default();
+        assert!(html.contains("R&amp;D &lt;Labs&gt;"), "{html}");
+        assert!(
+            html.contains(r#"href="http://x/p/rd/sign-in/link?token=T""#),
+            "{html}"
+        );
+        assert!(!html.contains("<Labs>"), "{html}");
+    }
+
+    #[test]
+    fn candidate_links_open_where_the_candidate_asked_on_the_public_url() {
+        let public = url::Url::parse("https://trellis.example").unwrap_or_else(|_| unreachable!());
+        assert_eq!(
+            candidate_link(&public, "acme", true, "T"),
+            "https://acme.trellis.example/sign-in/link?token=T"
+        );
+        assert_eq!(
+            candidate_link(&public, "acme", false, "T"),
+            "https://trellis.example/p/acme/sign-in/link?token=T"
+        );
+        // A public URL on an IP address cannot carry subdomains.
+        let ip = url::Url::parse("http://127.0.0.1:3000").unwrap_or_else(|_| unreachable!());
+        assert_eq!(
+            candidate_link(&ip, "acme", true, "T"),
+            "http://127.0.0.1:3000/p/acme/sign-in/link?token=T"
+        );
     }
 }

@@ -2,17 +2,14 @@
 //! permissions), the ATS list with search, filters and pages done in SQL,
 //! and activation (a job's row in `portals`).
 
-use crate::api::jobs::{
-    ActiveJobs, FilterOption, JobRow, JobsPage, JobsQuery, PAGE_SIZE, PortalEditor,
-};
+use crate::api::jobs::{ActiveJobs, FilterOption, JobRow, JobsPage, JobsQuery, PAGE_SIZE};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::ssr::AppState;
 use crate::ssr::auth::CurrentRecruiter;
 use crate::ssr::entities::dashboard::portal;
 use crate::ssr::entities::greenhouse::{
-    applications, departments, job_interview_stages, jobs, offices, openings, user_job_permissions,
-    users,
+    applications, departments, jobs, offices, openings, user_job_permissions, users,
 };
 use crate::ssr::links;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
@@ -315,7 +312,7 @@ pub async fn ats<C: ConnectionTrait>(
 }
 
 /// A job of the recruiter's organization that they may see, or "not found".
-async fn visible_job<C: ConnectionTrait>(
+pub async fn visible_job<C: ConnectionTrait>(
     db: &C,
     me: &CurrentRecruiter,
     job_id: i64,
@@ -373,14 +370,19 @@ pub async fn set_active<C: ConnectionTrait>(
             }
             .insert(db)
             .await;
-            // Two clicks at once: the other one created it; all is well.
-            if let Err(error) = created
-                && !matches!(
-                    error.sql_err(),
-                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                )
-            {
-                return Err(error.into());
+            match created {
+                // A new portal starts from its department's template, or
+                // the organization's.
+                Ok(portal) => {
+                    super::templates::start_new_portal(db, &portal, job.department_id).await?;
+                }
+                // Two clicks at once: the other one created it; all is well.
+                Err(error)
+                    if matches!(
+                        error.sql_err(),
+                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                    ) => {}
+                Err(error) => return Err(error.into()),
             }
         }
         None => {}
@@ -422,36 +424,17 @@ fn portal_url(state: &AppState, me: &CurrentRecruiter) -> String {
     links::portal_path_url(&state.public_url, &me.organization.subdomain)
 }
 
-/// The portal editor's page for one job.
-pub async fn editor(
-    state: &AppState,
-    me: &CurrentRecruiter,
-    job_id: i64,
-) -> Result<PortalEditor, AppError> {
-    let db = &state.db;
-    let org = me.organization_id();
-    let job = visible_job(db, me, job_id).await?;
-    let stages = job_interview_stages::Entity::find()
-        .filter(job_interview_stages::Column::OrganizationId.eq(org))
-        .filter(job_interview_stages::Column::JobId.eq(job.id))
-        .filter(job_interview_stages::Column::Active.eq(true))
-        .order_by_asc(job_interview_stages::Column::SortOrder)
-        .order_by_asc(job_interview_stages::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|stage| stage.name)
-        .collect();
+/// The Jobs-tab row of one job.
+pub async fn job_row<C: ConnectionTrait>(
+    db: &C,
+    org: i64,
+    job: jobs::Model,
+) -> Result<JobRow, AppError> {
     let (departments, offices) = names(db, org).await?;
-    let job = rows(db, org, vec![job], &departments, &offices)
+    rows(db, org, vec![job], &departments, &offices)
         .await?
         .pop()
-        .ok_or_else(|| AppError::not_found("That job"))?;
-    Ok(PortalEditor {
-        job,
-        stages,
-        portal_url: portal_url(state, me),
-    })
+        .ok_or_else(|| AppError::not_found("That job"))
 }
 
 #[cfg(test)]

@@ -132,8 +132,11 @@ pub async fn blocks<C: ConnectionTrait>(
 
 /// A block as candidates see it: Markdown rendered and cleaned, video links
 /// reduced to their embed, images to our own upload URLs. `None` for a block
-/// that no longer validates (never shown half-broken).
+/// that no longer validates (never shown half-broken): a stored block is
+/// checked again here, so a link or LinkedIn address that is not `http(s)`
+/// or an image id that is not ours never reaches a page, whatever wrote it.
 pub fn render(block: &BlockContent) -> Option<BlockView> {
+    block.validate().ok()?;
     Some(match block {
         BlockContent::Markdown { title, markdown } => BlockView::Markdown {
             title: title.clone(),
@@ -161,7 +164,7 @@ pub fn render(block: &BlockContent) -> Option<BlockView> {
             alt,
             caption,
         } => BlockView::Image {
-            url: uploads::url(upload_id),
+            url: uploads::is_well_formed_id(upload_id).then(|| uploads::url(upload_id))?,
             alt: alt.clone(),
             caption: caption.clone(),
         },
@@ -169,8 +172,10 @@ pub fn render(block: &BlockContent) -> Option<BlockView> {
     })
 }
 
-/// The spotlight details of a spotlight block.
+/// The spotlight details of a spotlight block (`None` when it does not
+/// validate).
 pub fn spotlight(block: &BlockContent) -> Option<SpotlightView> {
+    block.validate().ok()?;
     match block {
         BlockContent::Spotlight {
             greenhouse_user_id,
@@ -187,7 +192,10 @@ pub fn spotlight(block: &BlockContent) -> Option<SpotlightView> {
             bio: bio.clone(),
             pronouns: pronouns.clone(),
             linkedin_url: linkedin_url.clone(),
-            photo_url: photo_upload_id.as_deref().map(uploads::url),
+            photo_url: photo_upload_id
+                .as_deref()
+                .filter(|id| uploads::is_well_formed_id(id))
+                .map(uploads::url),
         }),
         _ => None,
     }

@@ -79,6 +79,15 @@ fn refusal_of(error: &ImageError) -> UploadRefusal {
 /// PNG → PNG, JPEG → JPEG (quality 85), WebP → lossless WebP. CPU-bound:
 /// call it from `spawn_blocking`.
 pub fn process(bytes: &[u8], purpose: ImagePurpose) -> Result<ProcessedImage, UploadRefusal> {
+    process_within(bytes, purpose.max_stored_size())
+}
+
+/// [`process`], scaling down to fit `(max_w, max_h)` (images of portal
+/// content blocks, which are not one of the organization's two images).
+pub fn process_within(
+    bytes: &[u8],
+    (max_w, max_h): (u32, u32),
+) -> Result<ProcessedImage, UploadRefusal> {
     if bytes.is_empty() {
         return Err(UploadRefusal::Missing);
     }
@@ -103,7 +112,6 @@ pub fn process(bytes: &[u8], purpose: ImagePurpose) -> Result<ProcessedImage, Up
         image.apply_orientation(orientation);
     }
 
-    let (max_w, max_h) = purpose.max_stored_size();
     if image.width() > max_w || image.height() > max_h {
         image = image.resize(max_w, max_h, FilterType::Triangle);
     }
@@ -217,6 +225,31 @@ pub async fn store(
         "image stored"
     );
     Ok(saved)
+}
+
+/// Stores a portal content image (`purpose` names which kind) and returns
+/// its id; unlike logos and covers, an organization has many.
+pub async fn store_content<C: ConnectionTrait>(
+    db: &C,
+    organization_id: i64,
+    purpose: &str,
+    image: ProcessedImage,
+) -> Result<String, AppError> {
+    let id = random_token();
+    upload::ActiveModel {
+        id: Set(id.clone()),
+        organization_id: Set(organization_id),
+        purpose: Set(purpose.to_owned()),
+        content_type: Set(image.content_type.to_owned()),
+        bytes: Set(image.bytes),
+        width: Set(i32::try_from(image.width).unwrap_or(i32::MAX)),
+        height: Set(i32::try_from(image.height).unwrap_or(i32::MAX)),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    tracing::info!(organization = organization_id, purpose, %id, "content image stored");
+    Ok(id)
 }
 
 /// Removes the organization's logo or cover.
