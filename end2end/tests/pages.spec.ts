@@ -15,7 +15,8 @@ test("an organization's portal lives at /p/<subdomain>", async ({ page }) => {
   const response = await page.goto("/p/globex");
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your application at Globex Corporation");
-  await expect(page.getByText("Sign-in is not open yet")).toBeVisible();
+  await expect(page.getByLabel("Email address")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Email me a sign-in link" })).toBeVisible();
   await expect(page).toHaveTitle("Globex Corporation candidate portal · Trellis");
 });
 

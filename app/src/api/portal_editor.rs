@@ -23,12 +23,27 @@ pub const MAX_STAGE_NAME: usize = 80;
 pub const MAX_REJECTED_ACCESS_DAYS: i32 = 365;
 
 /// What candidates read when an offer is out and the portal has no message
-/// of its own.
-pub const DEFAULT_OFFER_MESSAGE: &str = "Good news: we have made you an offer. Your recruiter will be in touch about the details and the next steps.";
+/// of its own (the candidate portal's text; the editor shows it as the
+/// placeholder).
+pub fn default_offer_message(organization: &str) -> String {
+    format!(
+        "Good news: {organization} has made you an offer. The details are in your email; your recruiter is happy to answer any questions."
+    )
+}
+
 /// What hired candidates read by default.
-pub const DEFAULT_HIRED_MESSAGE: &str = "Welcome aboard! We are delighted you are joining us. Your recruiter will be in touch about your first day.";
+pub fn default_hired_message(organization: &str) -> String {
+    format!(
+        "You have accepted {organization}'s offer. Congratulations! Your recruiter will be in touch about your first day."
+    )
+}
+
 /// What rejected candidates read by default.
-pub const DEFAULT_REJECTED_MESSAGE: &str = "Thank you for the time you spent with us. We have decided not to move forward with your application for this role. We wish you all the best in your search.";
+pub fn default_rejected_message(organization: &str) -> String {
+    format!(
+        "Thank you for your time and interest in {organization}. After careful consideration, the team has decided not to move forward with your application for this role. We wish you all the best in your search."
+    )
+}
 
 /// The editor page's data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,6 +120,10 @@ pub struct PortalOptions {
     pub hired_message: String,
     pub rejected_message: String,
     pub rejected_access_days: i32,
+    /// What candidates read when a message is empty.
+    pub default_offer_message: String,
+    pub default_hired_message: String,
+    pub default_rejected_message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

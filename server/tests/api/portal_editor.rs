@@ -452,7 +452,8 @@ async fn every_kind_of_block_is_added_edited_moved_and_deleted() {
 
     // (kind, good fields, edited fields, refused fields with the field named)
     type Fields<'a> = Vec<(&'a str, &'a str)>;
-    let cases: Vec<(&str, Fields, Fields, Vec<(Fields, &str)>)> = vec![
+    type Case<'a> = (&'a str, Fields<'a>, Fields<'a>, Vec<(Fields<'a>, &'a str)>);
+    let cases: Vec<Case> = vec![
         (
             "markdown",
             vec![
@@ -998,8 +999,16 @@ async fn options_are_saved_and_checked() {
             .await,
     )
     .await;
-    assert!(html.contains(">We would love to have you.</textarea>"), "{html}");
-    assert!(html.contains(app::api::portal_editor::DEFAULT_HIRED_MESSAGE));
+    assert!(
+        html.contains(">We would love to have you.</textarea>"),
+        "{html}"
+    );
+    // Empty messages show what candidates read instead.
+    let hired = app::api::portal_editor::default_hired_message("Acme");
+    assert!(
+        html.contains(&hired.replace('\'', "&#39;")) || html.contains(&hired),
+        "{hired}"
+    );
     let toggle = html
         .split(r#"id="invite_enabled""#)
         .nth(1)
@@ -1076,7 +1085,6 @@ async fn options_are_saved_and_checked() {
     .await;
     assert_eq!(field_of(&error), "rejected_message");
     assert_eq!(portal_row().await, before);
-
 }
 
 /// Whether `department` is `ancestor` or below it.

@@ -14,13 +14,12 @@
 
 use crate::api::jobs::ActivateJob;
 use crate::api::portal_editor::{
-    BlockForm, Change, DEFAULT_HIRED_MESSAGE, DEFAULT_OFFER_MESSAGE, DEFAULT_REJECTED_MESSAGE,
-    DeleteContentBlock, EditorBlock, EditorPortal, EditorStage, GroupPortalStages,
-    MAX_REJECTED_ACCESS_DAYS, MAX_STAGE_NAME, MoveContentBlock, MovePortalStage, PersonOption,
-    PortalCandidates, PortalEditor, PortalOptions, RenamePortalStage, ResetPortalToTemplate,
-    SaveContentBlock, SavePortalOptions, SavePortalTemplate, SetPortalStageHidden, TemplateState,
-    UploadedImage, editor_href, get_portal_candidates, get_portal_editor, image_upload_path,
-    landing, preview_path, stage_name_field, stage_param,
+    BlockForm, Change, DeleteContentBlock, EditorBlock, EditorPortal, EditorStage,
+    GroupPortalStages, MAX_REJECTED_ACCESS_DAYS, MAX_STAGE_NAME, MoveContentBlock, MovePortalStage,
+    PersonOption, PortalCandidates, PortalEditor, PortalOptions, RenamePortalStage,
+    ResetPortalToTemplate, SaveContentBlock, SavePortalOptions, SavePortalTemplate,
+    SetPortalStageHidden, TemplateState, UploadedImage, editor_href, get_portal_candidates,
+    get_portal_editor, image_upload_path, landing, preview_path, stage_name_field, stage_param,
 };
 use crate::api::settings::{MAX_IMAGE_SIDE, MAX_UPLOAD_BYTES, UploadRefusal};
 use crate::components::blocks::BlockList;
@@ -1579,9 +1578,9 @@ fn OptionsSection(
                             {since}
                         </p>
                     </div>
-                    <MessageField field="offer_message" label="Message when an offer is out" value=options.offer_message placeholder=DEFAULT_OFFER_MESSAGE error />
-                    <MessageField field="hired_message" label="Message when hired" value=options.hired_message placeholder=DEFAULT_HIRED_MESSAGE error />
-                    <MessageField field="rejected_message" label="Message when rejected" value=options.rejected_message placeholder=DEFAULT_REJECTED_MESSAGE error />
+                    <MessageField field="offer_message" label="Message when an offer is out" value=options.offer_message placeholder=options.default_offer_message error />
+                    <MessageField field="hired_message" label="Message when hired" value=options.hired_message placeholder=options.default_hired_message error />
+                    <MessageField field="rejected_message" label="Message when rejected" value=options.rejected_message placeholder=options.default_rejected_message error />
                     <div class="form-field">
                         <label for="rejected_access_days">"Days a rejected candidate can still open the portal"</label>
                         <p class="form-hint" id="rejected_access_days-hint">{format!("From 0 to {MAX_REJECTED_ACCESS_DAYS}.")}</p>
@@ -1609,7 +1608,7 @@ fn MessageField(
     field: &'static str,
     label: &'static str,
     value: String,
-    placeholder: &'static str,
+    placeholder: String,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let hint_id = format!("{field}-hint");

@@ -13,7 +13,8 @@ use crate::api::jobs::FilterOption;
 use crate::api::portal_editor::{
     BlockForm, CANDIDATES_PAGE_SIZE, CandidateRow, EditorBlock, EditorPortal, EditorStage,
     GreenhouseStage, MAX_REJECTED_ACCESS_DAYS, MAX_STAGE_NAME, PersonOption, PortalCandidates,
-    PortalEditor, PortalOptions, Regrouped, SavedBlock, stage_name_field,
+    PortalEditor, PortalOptions, Regrouped, SavedBlock, default_hired_message,
+    default_offer_message, default_rejected_message, stage_name_field,
 };
 use crate::domain::Role;
 use crate::domain::blocks::{BLOCK_KINDS, BlockContent, MAX_TEXT, parse_links};
@@ -77,7 +78,9 @@ pub async fn load(
         None => None,
     };
     let portal = match portal_content::portal_of_job(db, org, job.id).await? {
-        Some(portal) => Some(editor_portal(db, &portal, department.as_ref()).await?),
+        Some(portal) => {
+            Some(editor_portal(db, &portal, department.as_ref(), &organization_name(me)).await?)
+        }
         None => None,
     };
     Ok(PortalEditor {
@@ -96,6 +99,7 @@ async fn editor_portal(
     db: &DatabaseConnection,
     portal: &portal::Model,
     department: Option<&FilterOption>,
+    organization: &str,
 ) -> Result<EditorPortal, AppError> {
     let org = portal.organization_id;
     let stages = portal_content::ensure_stages(db, portal).await?;
@@ -160,19 +164,36 @@ async fn editor_portal(
         stages: editor_stages,
         greenhouse_stages,
         blocks: editor_blocks.into_iter().map(|(_, b)| b).collect(),
-        options: PortalOptions {
-            invite_enabled: portal.invite_enabled,
-            invite_enabled_at: portal.invite_enabled_at,
-            offer_message: portal.offer_message.clone().unwrap_or_default(),
-            hired_message: portal.hired_message.clone().unwrap_or_default(),
-            rejected_message: portal.rejected_message.clone().unwrap_or_default(),
-            rejected_access_days: portal.rejected_access_days,
-        },
+        options: options_of(portal, organization),
         template,
         organization_template,
         department_template,
         people: people(db, org, portal.job_id).await?,
     })
+}
+
+/// The name candidates know the organization by.
+fn organization_name(me: &CurrentRecruiter) -> String {
+    me.organization
+        .display_name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| me.organization.name.clone())
+}
+
+/// A portal's options, with the texts candidates read when a message is empty.
+fn options_of(portal: &portal::Model, organization: &str) -> PortalOptions {
+    PortalOptions {
+        invite_enabled: portal.invite_enabled,
+        invite_enabled_at: portal.invite_enabled_at,
+        offer_message: portal.offer_message.clone().unwrap_or_default(),
+        hired_message: portal.hired_message.clone().unwrap_or_default(),
+        rejected_message: portal.rejected_message.clone().unwrap_or_default(),
+        rejected_access_days: portal.rejected_access_days,
+        default_offer_message: default_offer_message(organization),
+        default_hired_message: default_hired_message(organization),
+        default_rejected_message: default_rejected_message(organization),
+    }
 }
 
 fn user_name(user: &users::Model) -> String {
@@ -1182,14 +1203,7 @@ pub async fn save_options(
     change.rejected_access_days = Set(days);
     change.updated_at = Set(now);
     let saved = change.update(db).await?;
-    Ok(PortalOptions {
-        invite_enabled: saved.invite_enabled,
-        invite_enabled_at: saved.invite_enabled_at,
-        offer_message: saved.offer_message.unwrap_or_default(),
-        hired_message: saved.hired_message.unwrap_or_default(),
-        rejected_message: saved.rejected_message.unwrap_or_default(),
-        rejected_access_days: saved.rejected_access_days,
-    })
+    Ok(options_of(&saved, &organization_name(me)))
 }
 
 /// The upload ids a block refers to.
