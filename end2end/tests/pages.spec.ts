@@ -17,7 +17,7 @@ test("an organization's portal lives at /p/<subdomain>", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your application at Globex Corporation");
   await expect(page.getByLabel("Email address")).toBeVisible();
   await expect(page.getByRole("button", { name: "Email me a sign-in link" })).toBeVisible();
-  await expect(page).toHaveTitle("Globex Corporation candidate portal · Trellis");
+  await expect(page).toHaveTitle("Sign in · Globex Corporation · Trellis");
 });
 
 test("an organization's portal lives at its subdomain too", async ({ page }) => {
