@@ -10,6 +10,7 @@ mod m20261128_000004_create_dashboard;
 mod m20261128_000005_job_list_indexes;
 mod m20261128_000007_sync_run_progress;
 mod m20261128_000008_create_portal_content;
+mod shared;
 
 pub struct Migrator;
 

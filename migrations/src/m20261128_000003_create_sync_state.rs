@@ -1,16 +1,11 @@
 //! Greenhouse connections (secrets encrypted), sync runs, per-resource sync
 //! cursors, the per-organization sync lease, and webhook deliveries seen.
 
+use crate::shared::organization_fk;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-#[derive(DeriveIden)]
-enum Organizations {
-    Table,
-    Id,
-}
 
 #[derive(DeriveIden)]
 enum GreenhouseConnections {
@@ -79,14 +74,6 @@ enum WebhookEvents {
     Action,
     ReceivedAt,
     Outcome,
-}
-
-fn organization_fk<T: IntoIden + 'static>(table: T, column: T) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(Organizations::Table, Organizations::Id)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
 }
 
 #[async_trait::async_trait]

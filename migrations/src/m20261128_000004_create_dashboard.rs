@@ -2,6 +2,7 @@
 //! rate-limit them, server-side sessions, the dev mailbox, job portals,
 //! uploaded images, and the organization's branding.
 
+use crate::shared::{index, organization_fk};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -10,7 +11,6 @@ pub struct Migration;
 #[derive(DeriveIden)]
 enum Organizations {
     Table,
-    Id,
     DisplayName,
     BrandColor,
     LogoUploadId,
@@ -108,32 +108,6 @@ enum Uploads {
     Width,
     Height,
     CreatedAt,
-}
-
-fn organization_fk<T: IntoIden + 'static>(table: T, column: T) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(Organizations::Table, Organizations::Id)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
-}
-
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: impl IntoIden + 'static,
-    columns: Vec<DynIden>,
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut index = Index::create();
-    index.name(name).table(table);
-    for column in columns {
-        index.col(column);
-    }
-    if unique {
-        index.unique();
-    }
-    manager.create_index(index.to_owned()).await
 }
 
 #[async_trait::async_trait]

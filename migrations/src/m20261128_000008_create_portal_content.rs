@@ -4,16 +4,11 @@
 //! (invite email, outcome messages, access after rejection), and the record
 //! of portal invites sent.
 
+use crate::shared::{index, organization_fk};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-#[derive(DeriveIden)]
-enum Organizations {
-    Table,
-    Id,
-}
 
 #[derive(DeriveIden)]
 enum Portals {
@@ -74,32 +69,6 @@ enum PortalInvites {
     CandidateId,
     Sent,
     CreatedAt,
-}
-
-fn organization_fk<T: IntoIden + 'static>(table: T, column: T) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(Organizations::Table, Organizations::Id)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
-}
-
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: impl IntoIden + 'static,
-    columns: Vec<DynIden>,
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut index = Index::create();
-    index.name(name).table(table);
-    for column in columns {
-        index.col(column);
-    }
-    if unique {
-        index.unique();
-    }
-    manager.create_index(index.to_owned()).await
 }
 
 #[async_trait::async_trait]

@@ -165,6 +165,78 @@ pub fn SavedNotice(#[prop(into)] shown: Signal<bool>, message: &'static str) -> 
     }
 }
 
+/// The form a submit event came from.
+pub fn form_of(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::HtmlFormElement> {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok())
+}
+
+/// Posts `form` (with its files) to `path` as the hydrated page does, asking
+/// for JSON: the value the route answered, or the error it refused with.
+/// `too_large` stands for a 413 that came without a JSON body (from the
+/// body-size limit in front of the route).
+#[cfg(feature = "hydrate")]
+pub async fn post_form_for_json<T: serde::de::DeserializeOwned>(
+    form: &web_sys::HtmlFormElement,
+    path: &str,
+    too_large: impl FnOnce() -> AppError,
+) -> Result<T, AppError> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let failed = |message: &str| AppError::Transport {
+        message: message.to_owned(),
+    };
+    let data =
+        web_sys::FormData::new_with_form(form).map_err(|_| failed("the form could not be read"))?;
+    let headers = web_sys::Headers::new().map_err(|_| failed("the request could not be built"))?;
+    headers
+        .set("Accept", "application/json")
+        .map_err(|_| failed("the request could not be built"))?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&data);
+    init.set_headers(&headers);
+    let response = JsFuture::from(window().fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| failed("the upload did not reach the server; check your connection"))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| failed("the server's answer was unreadable"))?;
+    let status = response.status();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    if (200..300).contains(&status) {
+        serde_json::from_str(&text).map_err(|_| failed("the server's answer was unreadable"))
+    } else {
+        Err(serde_json::from_str::<AppError>(&text).unwrap_or_else(|_| {
+            if status == 413 {
+                too_large()
+            } else {
+                failed(&format!("the server answered {status}"))
+            }
+        }))
+    }
+}
+
+/// On the server the submit handlers that call this never run.
+#[cfg(not(feature = "hydrate"))]
+pub async fn post_form_for_json<T>(
+    _form: &web_sys::HtmlFormElement,
+    _path: &str,
+    _too_large: impl FnOnce() -> AppError,
+) -> Result<T, AppError> {
+    Err(AppError::Transport {
+        message: "uploading needs the browser".to_owned(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

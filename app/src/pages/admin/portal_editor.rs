@@ -24,7 +24,7 @@ use crate::api::portal_editor::{
 use crate::api::settings::{MAX_IMAGE_SIDE, MAX_UPLOAD_BYTES, UploadRefusal};
 use crate::components::blocks::BlockList;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::forms::{FieldError, FormError, action_error};
+use crate::components::forms::{FieldError, FormError, action_error, form_of, post_form_for_json};
 use crate::components::page_header::PageHeader;
 use crate::components::time::{format_date, format_utc};
 use crate::domain::blocks::{BLOCK_KINDS, BlockContent, BlockView, MAX_LINE, format_links};
@@ -1347,71 +1347,15 @@ fn ImageUpload(
     }
 }
 
-fn form_of(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::HtmlFormElement> {
-    use wasm_bindgen::JsCast;
-    ev.target()
-        .and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok())
-}
-
-/// Posts the upload form as the hydrated page does, asking for JSON.
-#[cfg(feature = "hydrate")]
+/// Uploads the form's image for this job's blocks.
 async fn upload_image(
     form: &web_sys::HtmlFormElement,
     job_id: i64,
 ) -> Result<UploadedImage, AppError> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let failed = |message: &str| AppError::Transport {
-        message: message.to_owned(),
-    };
-    let data =
-        web_sys::FormData::new_with_form(form).map_err(|_| failed("the form could not be read"))?;
-    let headers = web_sys::Headers::new().map_err(|_| failed("the request could not be built"))?;
-    headers
-        .set("Accept", "application/json")
-        .map_err(|_| failed("the request could not be built"))?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&data);
-    init.set_headers(&headers);
-    let response =
-        JsFuture::from(window().fetch_with_str_and_init(&image_upload_path(job_id), &init))
-            .await
-            .map_err(|_| failed("the upload did not reach the server; check your connection"))?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| failed("the server's answer was unreadable"))?;
-    let status = response.status();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    if (200..300).contains(&status) {
-        serde_json::from_str(&text).map_err(|_| failed("the server's answer was unreadable"))
-    } else {
-        Err(serde_json::from_str::<AppError>(&text).unwrap_or_else(|_| {
-            if status == 413 {
-                AppError::invalid("image", UploadRefusal::TooLarge.message())
-            } else {
-                failed(&format!("the server answered {status}"))
-            }
-        }))
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn upload_image(
-    _form: &web_sys::HtmlFormElement,
-    _job_id: i64,
-) -> Result<UploadedImage, AppError> {
-    // The submit handler only runs in the browser.
-    Err(AppError::Transport {
-        message: "uploading needs the browser".to_owned(),
+    post_form_for_json(form, &image_upload_path(job_id), || {
+        AppError::invalid("image", UploadRefusal::TooLarge.message())
     })
+    .await
 }
 
 // ---- templates ----------------------------------------------------------

@@ -15,7 +15,9 @@ use crate::api::settings::{
 use crate::components::brand::{BrandStyle, PortalHeader, use_brand_properties};
 use crate::components::copy_button::CopyButton;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::forms::{FieldError, FormError, SavedNotice, action_error};
+use crate::components::forms::{
+    FieldError, FormError, SavedNotice, action_error, form_of, post_form_for_json,
+};
 use crate::components::hydration::use_hydrated;
 use crate::components::page_header::PageHeader;
 use crate::domain::Subdomain;
@@ -590,69 +592,14 @@ fn ImageCard(
     }
 }
 
-fn form_of(ev: &leptos::ev::SubmitEvent) -> Option<web_sys::HtmlFormElement> {
-    use wasm_bindgen::JsCast;
-    ev.target()
-        .and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok())
-}
-
-/// Posts the form's file as the hydrated page does, asking for JSON: the
-/// settings as stored, or the error the route refused it with.
-#[cfg(feature = "hydrate")]
+/// Uploads the form's file: the settings as stored, or the error the route
+/// refused it with.
 async fn upload_image(
     form: &web_sys::HtmlFormElement,
     purpose: ImagePurpose,
 ) -> Result<PortalSettings, AppError> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let failed = |message: &str| AppError::Transport {
-        message: message.to_owned(),
-    };
-    let data =
-        web_sys::FormData::new_with_form(form).map_err(|_| failed("the form could not be read"))?;
-    let headers = web_sys::Headers::new().map_err(|_| failed("the request could not be built"))?;
-    headers
-        .set("Accept", "application/json")
-        .map_err(|_| failed("the request could not be built"))?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&data);
-    init.set_headers(&headers);
-    let response = JsFuture::from(window().fetch_with_str_and_init(&upload_path(purpose), &init))
-        .await
-        .map_err(|_| failed("the upload did not reach the server; check your connection"))?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| failed("the server's answer was unreadable"))?;
-    let status = response.status();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    if (200..300).contains(&status) {
-        serde_json::from_str(&text).map_err(|_| failed("the server's answer was unreadable"))
-    } else {
-        Err(serde_json::from_str::<AppError>(&text).unwrap_or_else(|_| {
-            if status == 413 {
-                UploadRefusal::TooLarge.into_error(purpose)
-            } else {
-                failed(&format!("the server answered {status}"))
-            }
-        }))
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn upload_image(
-    _form: &web_sys::HtmlFormElement,
-    _purpose: ImagePurpose,
-) -> Result<PortalSettings, AppError> {
-    // The submit handler only runs in the browser.
-    Err(AppError::Transport {
-        message: "uploading needs the browser".to_owned(),
+    post_form_for_json(form, &upload_path(purpose), || {
+        UploadRefusal::TooLarge.into_error(purpose)
     })
+    .await
 }

@@ -302,27 +302,24 @@ async fn outcome<C: ConnectionTrait>(
 
 /// The portal's message about an outcome, or ours.
 fn outcome_view(kind: OutcomeKind, portal: &portal::Model, organization: &str) -> OutcomeView {
+    use crate::api::portal_editor::{
+        default_hired_message, default_offer_message, default_rejected_message,
+    };
     let (custom, title, default) = match kind {
         OutcomeKind::Offer => (
             &portal.offer_message,
             "You have an offer",
-            format!(
-                "Good news: {organization} has made you an offer. The details are in your email; your recruiter is happy to answer any questions."
-            ),
+            default_offer_message(organization),
         ),
         OutcomeKind::Hired => (
             &portal.hired_message,
             "Welcome aboard",
-            format!(
-                "You have accepted {organization}'s offer. Congratulations! Your recruiter will be in touch about your first day."
-            ),
+            default_hired_message(organization),
         ),
         OutcomeKind::Rejected => (
             &portal.rejected_message,
             "An update on your application",
-            format!(
-                "Thank you for your time and interest in {organization}. After careful consideration, the team has decided not to move forward with your application for this role. We wish you all the best in your search."
-            ),
+            default_rejected_message(organization),
         ),
     };
     let message = custom
