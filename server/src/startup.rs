@@ -14,9 +14,13 @@ use crate::{
 use app::{App, shell, ssr::AppState};
 use axum::{Router, middleware, routing::get, serve::ListenerExt};
 use leptos::config::LeptosOptions;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
-use std::{future::Future, net::SocketAddr, sync::Arc};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{Arc, OnceLock},
+};
 use tokio::net::TcpListener;
 use tower_http::{
     set_header::SetResponseHeaderLayer,
@@ -137,12 +141,23 @@ impl Application {
     }
 }
 
+/// The application's page routes, generated once per process. Generating
+/// them renders the app with resource loading suppressed through a
+/// process-wide flag in leptos_server; a page whose resource is first polled
+/// meanwhile waits forever (leptos-rs/leptos#4773). One generation, before
+/// any router exists, leaves no such window, however many applications a
+/// process builds (the tests build hundreds).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Every route: health check, Greenhouse webhooks, Leptos pages and server
 /// functions, static files; CSRF refusal and security headers around all of
 /// them (webhooks pass it: Greenhouse sends neither `Origin` nor
 /// `Sec-Fetch-Site`, and a browser cannot forge their signature anyway).
 pub fn router(state: AppState, webhooks: WebhookState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     let https = state.public_url.scheme() == "https";
     let mut router = Router::new()

@@ -22,3 +22,38 @@ async fn healthz_answers_503_once_the_database_is_gone() {
     assert_eq!(body["status"], "unavailable");
     assert_eq!(body["database"], "unreachable");
 }
+
+/// Leptos generates the route list by rendering the app with resource
+/// loading switched off process-wide; a page whose resource first loads in
+/// that window used to wait forever (leptos-rs/leptos#4773). Routers are
+/// built while pages render here, as when tests or a restart overlap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_finish_while_other_applications_start_in_the_same_process() {
+    use crate::helpers::test_config;
+    use server::startup::Application;
+    use std::time::Duration;
+
+    let app = spawn_app().await;
+    let config = test_config(&app.database);
+    let db = app.db.clone();
+    let builds = tokio::spawn(async move {
+        for _ in 0..40 {
+            Application::build(&config, db.clone())
+                .await
+                .expect("build another application");
+        }
+    });
+    for _ in 0..40 {
+        // A portal page waits on a resource before it can answer.
+        let response = tokio::time::timeout(Duration::from_secs(10), async {
+            let response = app.get("/p/no-such-portal").await;
+            let status = response.status();
+            (status, response.text().await.expect("a whole body"))
+        })
+        .await
+        .expect("the page finished while other applications were being built");
+        assert_eq!(response.0, 404);
+        assert!(response.1.contains("</html>"));
+    }
+    builds.await.expect("builds finished");
+}

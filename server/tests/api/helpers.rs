@@ -13,6 +13,10 @@ use tempfile::TempDir;
 use url::Url;
 
 pub const PUBLIC_URL: &str = "http://localhost:3000";
+/// How long a test waits for one response: far beyond any page's time,
+/// so that a response that never ends fails its test, naming the request,
+/// instead of stalling the whole suite.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 /// The master key of every test application (random bytes, fixed so that a
 /// test can open what the application sealed).
 pub const TEST_MASTER_KEY: [u8; 32] = [
@@ -132,6 +136,7 @@ pub async fn spawn_app() -> TestApp {
         client: Client::builder()
             .redirect(Policy::none())
             .cookie_store(true)
+            .timeout(REQUEST_TIMEOUT)
             .build()
             .expect("HTTP client"),
         master_key,
@@ -202,6 +207,7 @@ impl Browser {
             address: address.to_owned(),
             client: Client::builder()
                 .redirect(Policy::none())
+                .timeout(REQUEST_TIMEOUT)
                 .build()
                 .expect("HTTP client"),
             cookies: Default::default(),
