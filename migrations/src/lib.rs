@@ -10,6 +10,7 @@ mod m20261128_000004_create_dashboard;
 mod m20261128_000005_job_list_indexes;
 mod m20261128_000007_sync_run_progress;
 mod m20261128_000008_create_portal_content;
+mod m20261129_000009_portal_page_indexes;
 mod shared;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_job_list_indexes::Migration),
             Box::new(m20261128_000007_sync_run_progress::Migration),
             Box::new(m20261128_000008_create_portal_content::Migration),
+            Box::new(m20261129_000009_portal_page_indexes::Migration),
         ]
     }
 }

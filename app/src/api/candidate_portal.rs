@@ -137,15 +137,14 @@ pub struct InterviewerView {
     pub spotlight: Option<SpotlightView>,
 }
 
-/// The time zone a page shows times in, and the choices to change it.
+/// The time zone a page shows times in (the select's other choices are
+/// [`crate::domain::time_zones::TIME_ZONES`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimeZoneChoice {
     /// An IANA name, such as `Europe/Berlin`.
     pub name: String,
     /// Chosen by this browser (the `tz` cookie): no need to detect it.
     pub from_cookie: bool,
-    /// Every zone the select offers.
-    pub options: Vec<String>,
 }
 
 /// The recruiter's preview of a job's portal.

@@ -7,6 +7,7 @@ pub mod host;
 pub mod resource;
 pub mod role;
 pub mod subdomain;
+pub mod time_zones;
 
 pub use email::normalize_email;
 pub use host::portal_subdomain_of;

@@ -305,7 +305,11 @@ pub fn TimeZonePicker(
 ) -> impl IntoView {
     let error = action_error(action);
     let invalid = move || error.get().is_some_and(|e| e.field() == Some("time_zone"));
-    let TimeZoneChoice { name, options, .. } = choice;
+    let name = choice.name;
+    let options: Vec<String> = crate::domain::time_zones::options_for(&name)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     view! {
         <div class="time-zone">
             <p class="time-zone-current">"Times in "<strong>{name.clone()}</strong></p>
@@ -324,9 +328,9 @@ pub fn TimeZonePicker(
                             {options
                                 .into_iter()
                                 .map(|zone| {
+                                    // The option's text is its value.
                                     let selected = zone == name;
-                                    let label = zone.clone();
-                                    view! { <option value=zone selected=selected>{label}</option> }
+                                    view! { <option selected=selected>{zone}</option> }
                                 })
                                 .collect_view()}
                         </select>

@@ -28,7 +28,6 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
 
 /// The cookie that remembers the time zone a browser shows times in.
 pub const TZ_COOKIE: &str = "tz";
@@ -102,41 +101,10 @@ pub fn safe_back(back: &str) -> String {
     }
 }
 
-/// The zones the select offers: UTC, then every region's zones by name.
-static ZONES: LazyLock<Vec<String>> = LazyLock::new(|| {
-    const REGIONS: [&str; 10] = [
-        "Africa/",
-        "America/",
-        "Antarctica/",
-        "Arctic/",
-        "Asia/",
-        "Atlantic/",
-        "Australia/",
-        "Europe/",
-        "Indian/",
-        "Pacific/",
-    ];
-    let mut zones: Vec<String> = chrono_tz::TZ_VARIANTS
-        .iter()
-        .map(|tz| tz.name())
-        .filter(|name| REGIONS.iter().any(|region| name.starts_with(region)))
-        .map(str::to_owned)
-        .collect();
-    zones.sort();
-    zones.insert(0, "UTC".to_owned());
-    zones
-});
-
 fn zone_choice(zone: Zone) -> TimeZoneChoice {
-    let name = zone.tz.name().to_owned();
-    let mut options = ZONES.clone();
-    if !options.contains(&name) {
-        options.insert(0, name.clone());
-    }
     TimeZoneChoice {
-        name,
+        name: zone.tz.name().to_owned(),
         from_cookie: zone.from_cookie,
-        options,
     }
 }
 
@@ -343,9 +311,7 @@ async fn standing<C: ConnectionTrait>(
     portal: &portal::Model,
     application: &applications::Model,
 ) -> Result<(Vec<portal_stage::Model>, Option<i64>), AppError> {
-    let stages = portal_content::ensure_stages(db, portal).await?;
-    let greenhouse =
-        portal_content::greenhouse_stages(db, portal.organization_id, portal.job_id).await?;
+    let (stages, greenhouse) = portal_content::ensure_stages_with_greenhouse(db, portal).await?;
     let current = portal_content::current_greenhouse_stage(application, &greenhouse)
         .and_then(|id| portal_content::stage_of(&stages, id))
         .map(|stage| stage.id);
@@ -728,7 +694,7 @@ pub async fn home(
         });
     }
     Ok(CandidateApplications {
-        portal: portal_pages::home(state, &me.organization.subdomain).await?,
+        portal: portal_pages::home_of(me.organization.clone()),
         candidate_name: candidate_name(me),
         applications: listed,
         time_zone: zone_choice(zone),
@@ -746,7 +712,7 @@ pub async fn application(
     let db = &state.db;
     let now = Utc::now();
     let (application, portal, job) = visible_application(db, me, application_id, now).await?;
-    let home = portal_pages::home(state, &me.organization.subdomain).await?;
+    let home = portal_pages::home_of(me.organization.clone());
     let blocks = portal_content::blocks(db, &portal).await?;
     let (stages, current) = standing(db, &portal, &application).await?;
     let interviews =
@@ -849,7 +815,7 @@ pub async fn preview(
             .map(|(v, _, l)| ((*v).to_owned(), (*l).to_owned())),
     );
 
-    let home = portal_pages::home(state, &me.organization.subdomain).await?;
+    let home = portal_pages::home_of(me.organization.clone());
     let interviews = match outcome {
         Some(OutcomeKind::Hired | OutcomeKind::Rejected) => Vec::new(),
         _ => sample_interviews(db, &job, current, &spotlights(&blocks), zone.tz).await?,
@@ -1233,8 +1199,34 @@ mod tests {
             (Tz::America__New_York, false)
         );
         assert_eq!(zone_from(None, Some("nonsense")).tz, Tz::UTC);
-        assert!(ZONES.contains(&"Europe/Berlin".to_owned()));
-        assert_eq!(ZONES[0], "UTC");
+    }
+
+    /// Every listed zone exists, and every UTC offset some place keeps in
+    /// January or July is kept by a listed zone, so every candidate can
+    /// pick their time without JavaScript.
+    #[test]
+    fn the_zone_list_is_valid_and_covers_every_offset_in_use() {
+        use crate::domain::time_zones::TIME_ZONES;
+        use chrono::{Offset, TimeZone};
+        let listed: Vec<Tz> = TIME_ZONES
+            .iter()
+            .map(|name| parse_zone(name).unwrap_or_else(|| panic!("{name} is not a zone")))
+            .collect();
+        for instant in ["2026-01-15T12:00:00Z", "2026-07-15T12:00:00Z"] {
+            let at: DateTime<Utc> = instant.parse().expect("instant");
+            let offset = |tz: &Tz| tz.offset_from_utc_datetime(&at.naive_utc()).fix();
+            let covered: HashSet<_> = listed.iter().map(offset).collect();
+            let missing: Vec<String> = chrono_tz::TZ_VARIANTS
+                .iter()
+                .filter(|tz| !tz.name().starts_with("Etc/") && tz.name().contains('/'))
+                .filter(|tz| !covered.contains(&offset(tz)))
+                .map(|tz| format!("{} ({})", tz.name(), offset(tz)))
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "no listed zone at {instant} for {missing:?}"
+            );
+        }
     }
 
     #[test]

@@ -19,12 +19,16 @@ pub async fn organization(
 
 /// The public face of an organization's candidate portal, with its branding.
 pub async fn home(state: &AppState, subdomain: &str) -> Result<PortalHome, AppError> {
-    let org = organization(state, subdomain).await?;
-    Ok(PortalHome {
+    Ok(home_of(organization(state, subdomain).await?))
+}
+
+/// An organization's portal face, from its row.
+pub fn home_of(org: crate::ssr::entities::organization::Model) -> PortalHome {
+    PortalHome {
         name: org.display_name.unwrap_or(org.name),
         subdomain: org.subdomain,
         brand_color: org.brand_color,
         logo_url: org.logo_upload_id.as_deref().map(uploads::url),
         cover_url: org.cover_upload_id.as_deref().map(uploads::url),
-    })
+    }
 }

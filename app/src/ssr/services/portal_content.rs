@@ -65,20 +65,27 @@ pub async fn ensure_stages<C: ConnectionTrait>(
     db: &C,
     portal: &portal::Model,
 ) -> Result<Vec<portal_stage::Model>, AppError> {
+    Ok(ensure_stages_with_greenhouse(db, portal).await?.0)
+}
+
+/// [`ensure_stages`], with the job's active Greenhouse stages it read on
+/// the way (two queries; a write only when Greenhouse added a stage).
+pub async fn ensure_stages_with_greenhouse<C: ConnectionTrait>(
+    db: &C,
+    portal: &portal::Model,
+) -> Result<(Vec<portal_stage::Model>, Vec<job_interview_stages::Model>), AppError> {
     let mut stages = stored_stages(db, portal).await?;
     let mapped: HashSet<i64> = stages.iter().flat_map(|s| s.greenhouse_ids()).collect();
     let mut next_position = stages.iter().map(|s| s.position + 1).max().unwrap_or(0);
-    for greenhouse in greenhouse_stages(db, portal.organization_id, portal.job_id).await? {
-        if mapped.contains(&greenhouse.id) {
-            continue;
-        }
+    let greenhouse = greenhouse_stages(db, portal.organization_id, portal.job_id).await?;
+    for unmapped in greenhouse.iter().filter(|g| !mapped.contains(&g.id)) {
         let created = portal_stage::ActiveModel {
             organization_id: Set(portal.organization_id),
             portal_id: Set(portal.id),
             position: Set(next_position),
-            name: Set(greenhouse.name.clone()),
+            name: Set(unmapped.name.clone()),
             hidden: Set(false),
-            greenhouse_stage_ids: Set(serde_json::json!([greenhouse.id])),
+            greenhouse_stage_ids: Set(serde_json::json!([unmapped.id])),
             ..Default::default()
         }
         .insert(db)
@@ -86,7 +93,7 @@ pub async fn ensure_stages<C: ConnectionTrait>(
         next_position += 1;
         stages.push(created);
     }
-    Ok(stages)
+    Ok((stages, greenhouse))
 }
 
 /// The Greenhouse stage (`job_interview_stages.id`) an application is in:

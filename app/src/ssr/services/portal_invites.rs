@@ -41,7 +41,7 @@ use crate::ssr::entities::portal_content::{portal_invite, portal_stage};
 use crate::ssr::links;
 use crate::ssr::mail::{Outbox, OutgoingEmail};
 use crate::ssr::services::portal_content::{
-    current_greenhouse_stage, ensure_stages, greenhouse_stages, stage_of,
+    current_greenhouse_stage, ensure_stages_with_greenhouse, stage_of,
 };
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
@@ -131,8 +131,7 @@ async fn invite_for_portal<C: ConnectionTrait>(
             now.trunc_subsecs(0)
         }
     };
-    let stages = ensure_stages(db, &portal).await?;
-    let greenhouse = greenhouse_stages(db, organization_id, portal.job_id).await?;
+    let (stages, greenhouse) = ensure_stages_with_greenhouse(db, &portal).await?;
     let already: HashSet<i64> = portal_invite::Entity::find()
         .filter(portal_invite::Column::OrganizationId.eq(organization_id))
         .filter(portal_invite::Column::PortalId.eq(portal.id))
