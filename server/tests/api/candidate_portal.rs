@@ -6,6 +6,7 @@
 
 use crate::helpers::{Browser, TestApp, spawn_app, text};
 use app::domain::Role;
+use app::domain::time_zones::TIME_ZONES;
 use app::ssr::entities::dashboard::portal;
 use app::ssr::entities::greenhouse::{
     GreenhouseEntity, applications, candidates, interviewers, interviews, job_interview_stages,
@@ -739,6 +740,21 @@ async fn interview_times_follow_the_chosen_time_zone() {
     assert!(html.contains("Times in <strong>Europe/Berlin</strong>"));
     assert!(html.contains("14:00 – 15:00 CET"), "{html}");
     assert!(!html.contains("08:00 – 09:00 EST"));
+    // The select offers the listed zones; a valid zone off the list (as a
+    // browser may report) is offered too, first.
+    let options = |html: &str| html.matches("<option").count();
+    assert_eq!(options(&html), TIME_ZONES.len());
+    ada.set_cookie("tz", "Asia/Thimphu");
+    let (_, html) = page(&ada, "/p/acme/applications/1001").await;
+    assert!(html.contains("Times in <strong>Asia/Thimphu</strong>"));
+    assert_eq!(options(&html), TIME_ZONES.len() + 1);
+    let first = html.find("<option").expect("an option");
+    assert!(
+        html[first..].starts_with("<option selected>Asia/Thimphu</option>"),
+        "{}",
+        &html[first..first + 80]
+    );
+    ada.set_cookie("tz", "Europe/Berlin");
 
     // The form without JavaScript: sets the cookie and comes back.
     let response = ada
