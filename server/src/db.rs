@@ -55,6 +55,9 @@ pub async fn connect_with_pool(
             }
             // An in-memory database lives in one connection.
             options.max_connections(if path.is_some() { sqlite_pool } else { 1 });
+            // A connection to a local file cannot go stale: no ping (a
+            // round trip to the connection's thread) before every query.
+            options.test_before_acquire(false);
             options.map_sqlx_sqlite_opts(|opts| {
                 opts.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
@@ -63,7 +66,11 @@ pub async fn connect_with_pool(
             });
         }
         DatabaseUrl::Postgres { .. } => {
-            options.max_connections(16);
+            // Ping only connections idle long enough for the server or a
+            // proxy to have dropped them, not before every query.
+            options
+                .max_connections(16)
+                .test_before_acquire_if_idle_for(Duration::from_secs(30));
         }
     }
     Database::connect(options)

@@ -90,17 +90,14 @@ pub async fn resume_candidate<C: ConnectionTrait>(
     let Some(session) = sessions::resume(db, Audience::Candidate, raw_session, now).await? else {
         return Ok(None);
     };
-    let Some(organization) = organization::Entity::find_by_id(session.organization_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let candidate = candidates::Entity::find_by_id((session.organization_id, session.subject_id))
-        .one(db)
-        .await?;
-    Ok(candidate.map(|candidate| CurrentCandidate {
-        organization,
-        candidate,
-    }))
+    let (organization, candidate) = tokio::try_join!(
+        organization::Entity::find_by_id(session.organization_id).one(db),
+        candidates::Entity::find_by_id((session.organization_id, session.subject_id)).one(db),
+    )?;
+    Ok(organization
+        .zip(candidate)
+        .map(|(organization, candidate)| CurrentCandidate {
+            organization,
+            candidate,
+        }))
 }

@@ -713,10 +713,20 @@ pub async fn application(
     let now = Utc::now();
     let (application, portal, job) = visible_application(db, me, application_id, now).await?;
     let home = portal_pages::home_of(me.organization.clone());
-    let blocks = portal_content::blocks(db, &portal).await?;
-    let (stages, current) = standing(db, &portal, &application).await?;
-    let interviews =
-        upcoming_interviews(db, &application, &spotlights(&blocks), zone.tz, now).await?;
+    // Independent reads, at once (the pool has connections to spare).
+    let content = async {
+        let blocks = portal_content::blocks(db, &portal).await?;
+        let interviews =
+            upcoming_interviews(db, &application, &spotlights(&blocks), zone.tz, now).await?;
+        Ok::<_, AppError>((blocks, interviews))
+    };
+    let data_as_of = async { Ok(integrations::data_as_of(db, me.organization_id()).await?) };
+    let ((blocks, interviews), (stages, current), outcome, data_as_of) = tokio::try_join!(
+        content,
+        standing(db, &portal, &application),
+        outcome(db, &application),
+        data_as_of,
+    )?;
     let view = application_view(
         Subject {
             application_id: application.id,
@@ -725,10 +735,10 @@ pub async fn application(
             portal: &portal,
             stages: &stages,
             current,
-            outcome: outcome(db, &application).await?,
+            outcome,
             interviews,
             zone,
-            data_as_of: integrations::data_as_of(db, me.organization_id()).await?,
+            data_as_of,
             sample: false,
         },
         &blocks,
