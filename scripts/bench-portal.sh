@@ -3,7 +3,8 @@
 # build, demo mode on SQLite, a signed-in candidate's application page with
 # three upcoming interviews and five content blocks, against /healthz of the
 # same server in the same run, with wrk on loopback.
-#   scripts/bench-portal.sh            (BENCH_SKIP_BUILD=1: use the existing release build)
+#   scripts/bench-portal.sh            (BENCH_SKIP_BUILD=1: use the existing release build;
+#                                       BENCH_SERVE_ONLY=1: set up, then keep serving for a profiler)
 # Everything is set up through the product's own HTTP API (recruiter and
 # candidate sign-in through the dev mailbox, activation, content blocks);
 # only the demo data is nudged with sqlite3 so that the application's three
@@ -102,6 +103,11 @@ shown=$(grep -o 'Add to calendar' "$work/page.html" | wc -l)
 echo "application $application of job $job: $interviews interviews ($shown upcoming on the page), $blocks blocks, page answers $status"
 [ "$status" = 200 ] && [ "$shown" -ge 3 ] || { echo "the page is not what the benchmark needs" >&2; exit 1; }
 
+if [ -n "${BENCH_SERVE_ONLY:-}" ]; then
+  # For profiling: the set-up server stays up until interrupted.
+  echo "page: $page"; echo "cookie: $candidate"; echo "server pid: $pid"
+  wait "$pid"
+fi
 echo "--- /healthz, 64 connections"
 wrk -t2 -c64 -d15s --latency "$base/healthz" | tee "$work/healthz.txt"
 echo "--- application page, 64 connections"
