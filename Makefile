@@ -9,21 +9,26 @@ CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
 # `cargo leptos build` compiles debug builds with this flag; giving the other
 # cargo commands the same flags lets them share one build of the dependencies.
+# Release builds need it too: without it rustc overflows its query depth on
+# the deepest views.
+# Every build passes `--split`: the dashboard's pages are lazy routes, each a
+# wasm chunk of its own, and the hydration script of a build without it
+# imports a placeholder module that does not exist.
 TEST_RUSTFLAGS := --cfg erase_components
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev test tools browser e2e-deps fmt-check lint test-rust build e2e clean
+.PHONY: help run dev test tools browser e2e-deps fmt-check lint test-rust build release e2e clean
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 run: tools ## Build, then serve the demo on SQLite at http://localhost:3000
-	cargo leptos build
+	cargo leptos build --split
 	TRELLIS_DEMO=$${TRELLIS_DEMO:-1} ./target/debug/trellis serve
 
 dev: tools ## Serve with rebuild-on-save and live reload
-	TRELLIS_DEMO=$${TRELLIS_DEMO:-1} cargo leptos watch
+	TRELLIS_DEMO=$${TRELLIS_DEMO:-1} cargo leptos watch --split
 
 test: tools e2e-deps fmt-check lint test-rust build e2e ## Every check: fmt, clippy, Rust tests, build, Playwright
 
@@ -57,7 +62,13 @@ test-rust: ## Unit and integration tests on SQLite, and on PostgreSQL when TRELL
 	else echo "--- TRELLIS_TEST_DATABASE_URL is not set: PostgreSQL run skipped (.ci/run sets it)"; fi
 
 build: tools ## cargo leptos build (debug): target/debug/trellis and target/site
-	cargo leptos build --cargo-locked
+	cargo leptos build --split --cargo-locked
+
+release: tools ## Optimised build with the dashboard split from the portal's wasm: target/release/trellis
+	@command -v wasm-opt > /dev/null || [ -x target/tools/node_modules/.bin/wasm-opt ] \
+	  || npm install --prefix target/tools --no-save --no-audit --no-fund binaryen autocannon
+	PATH="$$PWD/target/tools/node_modules/.bin:$$PATH" RUSTFLAGS="$(TEST_RUSTFLAGS)" \
+	  cargo leptos build --release --split --cargo-locked
 
 e2e: ## Playwright in Debian's Chromium against the built server, with and without JavaScript
 	cd end2end && CI=1 npx playwright test

@@ -18,12 +18,11 @@ command -v wasm-opt > /dev/null && command -v autocannon > /dev/null ||
   npm install --prefix target/tools --no-save binaryen autocannon >&2
 command -v wrk > /dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 1; }
 
-# Leptos's view types get too deep for rustc in release builds without this.
 # BENCH_SKIP_BUILD=1 reuses the release build already in target/.
-[ -n "${BENCH_SKIP_BUILD:-}" ] ||
-  RUSTFLAGS="--cfg erase_components" cargo leptos build --release --cargo-locked >&2
+[ -n "${BENCH_SKIP_BUILD:-}" ] || make release >&2
 wasm=target/site/pkg/trellis.wasm
-echo "release wasm: $(stat -c %s "$wasm") bytes, gzipped $(gzip -9 -c "$wasm" | wc -c) bytes"
+echo "release wasm, main chunk: $(stat -c %s "$wasm") bytes, gzipped $(gzip -9 -c "$wasm" | wc -c) bytes"
+echo "release wasm, dashboard chunks (split off): $(cat target/site/pkg/split_*.wasm | wc -c) bytes"
 
 work=$(mktemp -d)
 pid=""
@@ -103,6 +102,8 @@ shown=$(grep -o 'Add to calendar' "$work/page.html" | wc -l)
 echo "application $application of job $job: $interviews interviews ($shown upcoming on the page), $blocks blocks, page answers $status"
 [ "$status" = 200 ] && [ "$shown" -ge 3 ] || { echo "the page is not what the benchmark needs" >&2; exit 1; }
 
+echo "--- what a browser downloads for the application page (Chromium)"
+node scripts/page-downloads.mjs "$page" "$candidate"
 if [ -n "${BENCH_SERVE_ONLY:-}" ]; then
   # For profiling: the set-up server stays up until interrupted.
   echo "page: $page"; echo "cookie: $candidate"; echo "server pid: $pid"

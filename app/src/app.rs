@@ -1,8 +1,11 @@
 use crate::components::hydration::{current_portal_subdomain, mark_document_hydrated};
 use crate::pages::{
     admin::{
-        ActiveJobsPage, AdminLayout, AtsJobsPage, CheckEmailPage, OverviewPage, PortalEditorPage,
-        SignInLinkPage, SignInPage,
+        CheckEmailPage, SignInLinkPage, SignInPage,
+        lazy::{
+            ActiveJobsRoute, AdminLayoutRoute, AtsJobsRoute, DevMailboxRoute, IntegrationsRoute,
+            OverviewRoute, PortalEditorRoute, PortalPreviewRoute, SettingsRoute, UsersRoute,
+        },
     },
     landing::LandingPage,
     not_found::NotFoundPage,
@@ -11,7 +14,7 @@ use crate::pages::{
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{ParentRoute, Route, Router, Routes},
     path,
 };
@@ -64,17 +67,18 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/sign-in") view=SignInPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/sign-in/check-email") view=CheckEmailPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/sign-in/link") view=SignInLinkPage ssr=SsrMode::Async />
-                <ParentRoute path=path!("/admin") view=AdminLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=OverviewPage />
-                    <Route path=path!("users") view=crate::pages::admin::UsersPage />
-                    <Route path=path!("jobs") view=AtsJobsPage />
-                    <Route path=path!("jobs/active") view=ActiveJobsPage />
-                    <Route path=path!("jobs/:job_id/portal") view=PortalEditorPage />
-                    <Route path=path!("jobs/:job_id/portal/preview") view=crate::pages::admin::PortalPreviewPage />
-                    <Route path=path!("settings") view=crate::pages::admin::SettingsPage />
-                    <Route path=path!("integrations") view=crate::pages::admin::IntegrationsPage />
+                // The dashboard is code-split (see `pages::admin::lazy`).
+                <ParentRoute path=path!("/admin") view={Lazy::<AdminLayoutRoute>::new()} ssr=SsrMode::Async>
+                    <Route path=path!("") view={Lazy::<OverviewRoute>::new()} />
+                    <Route path=path!("users") view={Lazy::<UsersRoute>::new()} />
+                    <Route path=path!("jobs") view={Lazy::<AtsJobsRoute>::new()} />
+                    <Route path=path!("jobs/active") view={Lazy::<ActiveJobsRoute>::new()} />
+                    <Route path=path!("jobs/:job_id/portal") view={Lazy::<PortalEditorRoute>::new()} />
+                    <Route path=path!("jobs/:job_id/portal/preview") view={Lazy::<PortalPreviewRoute>::new()} />
+                    <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()} />
+                    <Route path=path!("integrations") view={Lazy::<IntegrationsRoute>::new()} />
                 </ParentRoute>
-                <Route path=path!("/dev/mailbox") view=crate::pages::dev_mailbox::DevMailboxPage ssr=SsrMode::Async />
+                <Route path=path!("/dev/mailbox") view={Lazy::<DevMailboxRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/p/:subdomain") view=PortalByPath ssr=SsrMode::Async />
                 <Route path=path!("/p/:subdomain/applications/:application_id") view=crate::pages::portal::application::ApplicationPage ssr=SsrMode::Async />
                 <Route path=path!("/p/:subdomain/check-email") view=crate::pages::portal::sign_in::CandidateCheckEmailPage ssr=SsrMode::Async />

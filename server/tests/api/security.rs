@@ -80,3 +80,58 @@ async fn cross_origin_posts_to_server_functions_are_refused() {
         assert_eq!(response.status(), 200, "{headers:?}");
     }
 }
+
+/// The wasm bundle, scripts and styles go gzipped to browsers that accept
+/// it; pages never do (BREACH: personal data next to reflected text).
+#[tokio::test]
+async fn static_assets_are_gzipped_for_browsers_and_pages_never_are() {
+    let app = spawn_app().await;
+    // Test applications serve their site from the temporary folder.
+    let pkg = std::env::temp_dir().join("pkg");
+    std::fs::create_dir_all(&pkg).expect("a pkg folder");
+    let name = format!("compression-{:016x}", rand::random::<u64>());
+    let repetitive = "function hydrate() { return 42; }\n".repeat(2_000);
+    for extension in ["wasm", "js", "css"] {
+        std::fs::write(pkg.join(format!("{name}.{extension}")), &repetitive).expect("write");
+    }
+    let get = |path: String, gzip: bool| {
+        let request = app.client.get(format!("{}{path}", app.address));
+        let request = if gzip {
+            request.header("accept-encoding", "gzip")
+        } else {
+            request
+        };
+        request.send()
+    };
+    for extension in ["wasm", "js", "css"] {
+        let path = format!("/pkg/{name}.{extension}");
+        let response = get(path.clone(), true).await.expect("GET");
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["content-encoding"], "gzip", "{path}");
+        let body = response.bytes().await.expect("body");
+        assert_eq!(&body[..2], &[0x1f, 0x8b], "{path} is gzip");
+        assert!(
+            body.len() < repetitive.len() / 10,
+            "{path}: {} bytes",
+            body.len()
+        );
+        // A client that does not ask for gzip gets the file as it is.
+        let response = get(path.clone(), false).await.expect("GET");
+        assert!(response.headers().get("content-encoding").is_none());
+        assert_eq!(
+            response.bytes().await.expect("body").len(),
+            repetitive.len()
+        );
+    }
+    for extension in ["wasm", "js", "css"] {
+        std::fs::remove_file(pkg.join(format!("{name}.{extension}"))).ok();
+    }
+    for page in ["/admin/sign-in", "/p/no-such-portal"] {
+        let response = get(page.to_owned(), true).await.expect("GET");
+        assert!(
+            response.headers().get("content-encoding").is_none(),
+            "{page} was compressed"
+        );
+        assert!(text(response).await.contains("</html>"));
+    }
+}

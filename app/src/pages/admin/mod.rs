@@ -3,6 +3,7 @@
 mod integrations;
 mod jobs;
 mod layout;
+pub mod lazy;
 mod overview;
 mod portal_editor;
 mod portal_preview;

@@ -218,11 +218,12 @@ async fn visible_application<C: ConnectionTrait>(
         .filter(|application| application.candidate_id == me.candidate_id())
         .ok_or_else(not_found)?;
     let job_id = application.job_id.ok_or_else(not_found)?;
-    let portal = portal_content::portal_of_job(db, org, job_id)
-        .await?
+    let (portal, job) = tokio::try_join!(portal_content::portal_of_job(db, org, job_id), async {
+        Ok(jobs::Entity::find_by_id((org, job_id)).one(db).await?)
+    },)?;
+    let portal = portal
         .filter(|portal| shown(&application, portal, now))
         .ok_or_else(not_found)?;
-    let job = jobs::Entity::find_by_id((org, job_id)).one(db).await?;
     Ok((application, portal, job))
 }
 
