@@ -66,7 +66,7 @@ build: tools ## cargo leptos build (debug): target/debug/trellis and target/site
 
 release: tools ## Optimised build with the dashboard split from the portal's wasm: target/release/trellis
 	@command -v wasm-opt > /dev/null || [ -x target/tools/node_modules/.bin/wasm-opt ] \
-	  || npm install --prefix target/tools --no-save --no-audit --no-fund binaryen autocannon
+	  || npm install --prefix target/tools --no-save --no-audit --no-fund binaryen
 	PATH="$$PWD/target/tools/node_modules/.bin:$$PATH" RUSTFLAGS="$(TEST_RUSTFLAGS)" \
 	  cargo leptos build --release --split --cargo-locked
 

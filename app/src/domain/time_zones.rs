@@ -1,6 +1,6 @@
 //! The time zones the portal's "Change time zone" select offers.
 //!
-//! Not every IANA zone: about 130 well-known ones, with at least one for
+//! Not every IANA zone: 140 well-known ones, with at least one for
 //! every UTC offset in use (a test checks this against the tz database), so
 //! each candidate finds their zone or a city that keeps the same time. The
 //! list is compiled into both the server and the browser bundle, so pages
