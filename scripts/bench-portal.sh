@@ -2,7 +2,8 @@
 # The candidate-portal benchmark of docs/benchmarks.md (issue #5): a release
 # build, demo mode on SQLite, a signed-in candidate's application page with
 # three upcoming interviews and five content blocks, against /healthz of the
-# same server in the same run, with wrk on loopback.
+# same server in the same run, with wrk (64 connections) and oha (a fixed
+# 200 req/s, evenly spaced) on loopback.
 #   scripts/bench-portal.sh            (BENCH_SKIP_BUILD=1: use the existing release build;
 #                                       BENCH_SERVE_ONLY=1: set up, then keep serving for a profiler)
 # Everything is set up through the product's own HTTP API (recruiter and
@@ -14,8 +15,8 @@ cd "$(dirname "$0")/.."
 port=${BENCH_PORT:-3400}
 base="http://localhost:$port"
 export PATH="$PWD/target/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-command -v wasm-opt > /dev/null && command -v autocannon > /dev/null ||
-  npm install --prefix target/tools --no-save binaryen autocannon >&2
+command -v wasm-opt > /dev/null || npm install --prefix target/tools --no-save binaryen >&2
+command -v oha > /dev/null || cargo install oha --locked >&2
 command -v wrk > /dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 1; }
 
 # BENCH_SKIP_BUILD=1 reuses the release build already in target/.
@@ -113,13 +114,15 @@ echo "--- /healthz, 64 connections"
 wrk -t2 -c64 -d15s --latency "$base/healthz" | tee "$work/healthz.txt"
 echo "--- application page, 64 connections"
 wrk -t2 -c64 -d15s --latency -H "Cookie: $candidate" "$page" | tee "$work/page.txt"
-echo "--- application page at a fixed 200 req/s (autocannon, 16 connections, latency corrected for coordinated omission)"
-autocannon -c 16 -R 200 -d 30 -j -H "Cookie=$candidate" "$page" > "$work/paced.json" 2> /dev/null
+echo "--- application page at a fixed 200 req/s (oha: requests evenly spaced, 16 connections, latency corrected for coordinated omission)"
+oha -z 30s -q 200 -c 16 --latency-correction --no-tui --output-format json \
+  -H "Cookie: $candidate" "$page" > "$work/paced.json"
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  const l = r.latency;
-  console.log(`${(r.requests.total / r.duration).toFixed(1)} req/s, ${r.non2xx} non-2xx, ${r.errors} errors; ` +
-    `latency p50 ${l.p50} ms, p90 ${l.p90} ms, p99 ${l.p99} ms, max ${l.max} ms`);
+  const ms = (s) => (s * 1000).toFixed(2);
+  const p = r.latencyPercentiles, codes = r.statusCodeDistribution;
+  console.log(`${r.summary.requestsPerSec.toFixed(1)} req/s, status codes ${JSON.stringify(codes)}; ` +
+    `latency p50 ${ms(p.p50)} ms, p90 ${ms(p.p90)} ms, p99 ${ms(p.p99)} ms, p99.9 ${ms(p["p99.9"])} ms, max ${ms(r.summary.slowest)} ms`);
 ' "$work/paced.json"
 rate() { sed -n 's/^Requests\/sec: *//p' "$1"; }
 echo "ratio page/healthz at 64 connections: $(echo "scale=3; $(rate "$work/page.txt") / $(rate "$work/healthz.txt")" | bc)"

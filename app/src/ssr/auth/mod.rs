@@ -67,6 +67,9 @@ pub async fn resume_recruiter<C: ConnectionTrait>(
 pub struct CurrentCandidate {
     pub organization: organization::Model,
     pub candidate: crate::ssr::entities::greenhouse::candidates::Model,
+    /// When the organization's latest completed sync finished: every portal
+    /// page shows "status as of" it.
+    pub data_as_of: Option<DateTime<Utc>>,
 }
 
 impl CurrentCandidate {
@@ -80,24 +83,65 @@ impl CurrentCandidate {
 }
 
 /// The signed-in candidate behind a candidate-session cookie value, if the
-/// session is live and the candidate still exists in the mirror.
+/// session is live and the candidate still exists in the mirror. Every
+/// portal page asks, so the session, its organization, its candidate and
+/// the organization's last sync are read in one query.
 pub async fn resume_candidate<C: ConnectionTrait>(
     db: &C,
     raw_session: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<CurrentCandidate>, DbErr> {
+    use crate::ssr::entities::dashboard::session;
     use crate::ssr::entities::greenhouse::candidates;
-    let Some(session) = sessions::resume(db, Audience::Candidate, raw_session, now).await? else {
+    use crate::ssr::entities::joined::{joined_model, model, with_columns};
+    use crate::ssr::entities::sync::sync_run;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
+    use sea_orm::{JoinType, QuerySelect, QueryTrait, RelationDef};
+    let organization: RelationDef = session::Entity::belongs_to(organization::Entity)
+        .from(session::Column::OrganizationId)
+        .to(organization::Column::Id)
+        .into();
+    let candidate: RelationDef = session::Entity::belongs_to(candidates::Entity)
+        .from((session::Column::OrganizationId, session::Column::SubjectId))
+        .to((candidates::Column::OrganizationId, candidates::Column::Id))
+        .into();
+    let query = session::Entity::find_by_id(secrets::sha256_hex(raw_session)).select_only();
+    let query = with_columns::<session::Entity, _>(query, "s_");
+    let query = with_columns::<organization::Entity, _>(query, "o_");
+    let last_sync = Query::select()
+        .expr(Expr::col((sync_run::Entity, sync_run::Column::FinishedAt)).max())
+        .from(sync_run::Entity)
+        .and_where(
+            Expr::col((sync_run::Entity, sync_run::Column::OrganizationId))
+                .equals((session::Entity, session::Column::OrganizationId)),
+        )
+        .and_where(Expr::col((sync_run::Entity, sync_run::Column::Status)).eq("completed"))
+        .to_owned();
+    let query = with_columns::<candidates::Entity, _>(query, "c_")
+        .expr_as(
+            Expr::SubQuery(None, Box::new(last_sync.into_sub_query_statement())),
+            "data_as_of",
+        )
+        .join(JoinType::LeftJoin, organization)
+        .join(JoinType::LeftJoin, candidate);
+    let Some(row) = db.query_one(&query.into_query()).await? else {
         return Ok(None);
     };
-    let (organization, candidate) = tokio::try_join!(
-        organization::Entity::find_by_id(session.organization_id).one(db),
-        candidates::Entity::find_by_id((session.organization_id, session.subject_id)).one(db),
-    )?;
+    let session = model::<session::Entity>(&row, "s_")?;
+    let organization = joined_model::<organization::Entity>(&row, "o_")?;
+    let candidate = joined_model::<candidates::Entity>(&row, "c_")?;
+    let data_as_of = row.try_get::<Option<DateTime<Utc>>>("", "data_as_of")?;
+    if sessions::keep_alive(db, Audience::Candidate, session, now)
+        .await?
+        .is_none()
+    {
+        return Ok(None);
+    }
     Ok(organization
         .zip(candidate)
         .map(|(organization, candidate)| CurrentCandidate {
             organization,
             candidate,
+            data_as_of,
         }))
 }

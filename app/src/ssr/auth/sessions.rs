@@ -91,6 +91,17 @@ pub async fn resume<C: ConnectionTrait>(
     let Some(row) = session::Entity::find_by_id(sha256_hex(raw)).one(db).await? else {
         return Ok(None);
     };
+    keep_alive(db, audience, row, now).await
+}
+
+/// A session row just read (see [`resume`]): `None` (and the row deleted
+/// when timed out) unless it is live and for `audience`; touched when due.
+pub async fn keep_alive<C: ConnectionTrait>(
+    db: &C,
+    audience: Audience,
+    row: session::Model,
+    now: DateTime<Utc>,
+) -> Result<Option<session::Model>, DbErr> {
     if row.audience != audience.as_str() {
         return Ok(None);
     }

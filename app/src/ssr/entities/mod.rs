@@ -2,6 +2,7 @@
 
 pub mod dashboard;
 pub mod greenhouse;
+pub mod joined;
 pub mod organization;
 pub mod portal_content;
 pub mod sync;

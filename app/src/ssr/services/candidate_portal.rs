@@ -20,13 +20,18 @@ use crate::ssr::entities::dashboard::portal;
 use crate::ssr::entities::greenhouse::{
     applications, interviewers, interviews, job_interviews, jobs, offers, users,
 };
+use crate::ssr::entities::joined::{joined_model, model, with_columns};
 use crate::ssr::entities::portal_content::{content_block, portal_stage};
 use crate::ssr::markdown::to_safe_html;
 use crate::ssr::services::portal_content;
 use crate::ssr::services::{integrations, jobs as dashboard_jobs, portal as portal_pages};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, Order, Query, QueryStatementBuilder};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, RelationDef,
+};
 use std::collections::{HashMap, HashSet};
 
 /// The cookie that remembers the time zone a browser shows times in.
@@ -202,29 +207,65 @@ fn shown(application: &applications::Model, portal: &portal::Model, now: DateTim
     true
 }
 
-/// The candidate's application `application_id` with its portal and job,
-/// if the portal shows it; "not found" for anyone else's.
+/// A candidate's application as its pages read it (one query).
+struct VisibleApplication {
+    application: applications::Model,
+    portal: portal::Model,
+    job: Option<jobs::Model>,
+    outcome: Option<OutcomeKind>,
+}
+
+/// The candidate's application `application_id` with its portal, job and
+/// outcome, if the portal shows it; "not found" for anyone else's.
 async fn visible_application<C: ConnectionTrait>(
     db: &C,
     me: &CurrentCandidate,
     application_id: i64,
     now: DateTime<Utc>,
-) -> Result<(applications::Model, portal::Model, Option<jobs::Model>), AppError> {
+) -> Result<VisibleApplication, AppError> {
     let not_found = || AppError::not_found("This application");
     let org = me.organization_id();
-    let application = applications::Entity::find_by_id((org, application_id))
-        .one(db)
+    // The application with its job's portal, the job and whether an offer
+    // is out, in one query.
+    let to_portal: RelationDef = applications::Entity::belongs_to(portal::Entity)
+        .from((
+            applications::Column::OrganizationId,
+            applications::Column::JobId,
+        ))
+        .to((portal::Column::OrganizationId, portal::Column::JobId))
+        .into();
+    let to_job: RelationDef = applications::Entity::belongs_to(jobs::Entity)
+        .from((
+            applications::Column::OrganizationId,
+            applications::Column::JobId,
+        ))
+        .to((jobs::Column::OrganizationId, jobs::Column::Id))
+        .into();
+    let query = applications::Entity::find_by_id((org, application_id))
+        .filter(applications::Column::CandidateId.eq(me.candidate_id()))
+        .select_only();
+    let query = with_columns::<applications::Entity, _>(query, "a_");
+    let query = with_columns::<portal::Entity, _>(query, "p_");
+    let query = with_columns::<jobs::Entity, _>(query, "j_")
+        .expr_as(offer_out_column(), "offer_out")
+        .join(JoinType::LeftJoin, to_portal)
+        .join(JoinType::LeftJoin, to_job);
+    let row = db
+        .query_one(&query.into_query())
         .await?
-        .filter(|application| application.candidate_id == me.candidate_id())
         .ok_or_else(not_found)?;
-    let job_id = application.job_id.ok_or_else(not_found)?;
-    let (portal, job) = tokio::try_join!(portal_content::portal_of_job(db, org, job_id), async {
-        Ok(jobs::Entity::find_by_id((org, job_id)).one(db).await?)
-    },)?;
-    let portal = portal
+    let application = model::<applications::Entity>(&row, "a_")?;
+    let portal = joined_model::<portal::Entity>(&row, "p_")?
         .filter(|portal| shown(&application, portal, now))
         .ok_or_else(not_found)?;
-    Ok((application, portal, job))
+    let job = joined_model::<jobs::Entity>(&row, "j_")?;
+    let outcome = outcome_of(&application, read_offer_out(&row)?);
+    Ok(VisibleApplication {
+        application,
+        portal,
+        job,
+        outcome,
+    })
 }
 
 fn job_name(job: Option<&jobs::Model>) -> String {
@@ -243,30 +284,73 @@ fn candidate_name(me: &CurrentCandidate) -> String {
         .to_owned()
 }
 
-/// The outcome of an application: hired, rejected, or an offer out (the
-/// latest offer version sent and not yet answered, or accepted while the
-/// application is not marked hired yet).
+/// Whether an application's latest offer (highest version) is out: sent
+/// and not yet answered, or accepted while the application is not marked
+/// hired yet. A column expression on `gh_applications`, so the page that
+/// reads an application learns it in the same query.
+fn offer_out_column() -> Expr {
+    use sea_orm::sea_query::ExprTrait;
+    let column = |c: offers::Column| Expr::col((offers::Entity, c));
+    let latest_offer = Query::select()
+        .expr(
+            Expr::case(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(column(offers::Column::Status).eq("Created"))
+                            .add(column(offers::Column::SentOn).is_not_null()),
+                    )
+                    .add(column(offers::Column::Status).eq("Accepted")),
+                1,
+            )
+            .finally(0),
+        )
+        .from(offers::Entity)
+        .and_where(
+            column(offers::Column::OrganizationId)
+                .equals((applications::Entity, applications::Column::OrganizationId)),
+        )
+        .and_where(
+            column(offers::Column::ApplicationId)
+                .equals((applications::Entity, applications::Column::Id)),
+        )
+        .order_by((offers::Entity, offers::Column::Version), Order::Desc)
+        .order_by((offers::Entity, offers::Column::Id), Order::Desc)
+        .limit(1)
+        .to_owned();
+    Expr::SubQuery(None, Box::new(latest_offer.into_sub_query_statement()))
+}
+
+/// The `offer_out` column of a row selected with [`offer_out_column`].
+fn read_offer_out(row: &sea_orm::QueryResult) -> Result<bool, DbErr> {
+    Ok(row.try_get::<Option<i32>>("", "offer_out")? == Some(1))
+}
+
+/// The outcome of an application: hired, rejected, or an offer out.
+fn outcome_of(application: &applications::Model, offer_out: bool) -> Option<OutcomeKind> {
+    match application.status.as_str() {
+        "hired" => Some(OutcomeKind::Hired),
+        "rejected" => Some(OutcomeKind::Rejected),
+        _ => offer_out.then_some(OutcomeKind::Offer),
+    }
+}
+
+/// [`outcome_of`] an application read without its `offer_out` column.
 async fn outcome<C: ConnectionTrait>(
     db: &C,
     application: &applications::Model,
 ) -> Result<Option<OutcomeKind>, AppError> {
-    match application.status.as_str() {
-        "hired" => return Ok(Some(OutcomeKind::Hired)),
-        "rejected" => return Ok(Some(OutcomeKind::Rejected)),
-        _ => {}
+    if let Some(decided) = outcome_of(application, false) {
+        return Ok(Some(decided));
     }
-    let latest = offers::Entity::find()
-        .filter(offers::Column::OrganizationId.eq(application.organization_id))
-        .filter(offers::Column::ApplicationId.eq(application.id))
-        .order_by_desc(offers::Column::Version)
-        .order_by_desc(offers::Column::Id)
-        .one(db)
-        .await?;
-    Ok(latest
-        .filter(|offer| {
-            (offer.status == "Created" && offer.sent_on.is_some()) || offer.status == "Accepted"
-        })
-        .map(|_| OutcomeKind::Offer))
+    let query = applications::Entity::find_by_id((application.organization_id, application.id))
+        .select_only()
+        .expr_as(offer_out_column(), "offer_out");
+    let offer_out = match db.query_one(&query.into_query()).await? {
+        Some(row) => read_offer_out(&row)?,
+        None => false,
+    };
+    Ok(outcome_of(application, offer_out))
 }
 
 /// The portal's message about an outcome, or ours.
@@ -451,52 +535,93 @@ fn interview_times(
 }
 
 /// An interview's details beyond its times: its step's name and panel.
+/// The interviews `query` finds, each with the name of its interview step
+/// (`job_interviews`), in one query.
+async fn interviews_with_steps<C: ConnectionTrait>(
+    db: &C,
+    query: sea_orm::Select<interviews::Entity>,
+) -> Result<Vec<(interviews::Model, Option<String>)>, DbErr> {
+    let to_step: RelationDef = interviews::Entity::belongs_to(job_interviews::Entity)
+        .from((
+            interviews::Column::OrganizationId,
+            interviews::Column::JobInterviewId,
+        ))
+        .to((
+            job_interviews::Column::OrganizationId,
+            job_interviews::Column::Id,
+        ))
+        .into();
+    let query = with_columns::<interviews::Entity, _>(query.select_only(), "i_")
+        .column_as(job_interviews::Column::Name, "step_name")
+        .join(JoinType::LeftJoin, to_step);
+    db.query_all(&query.into_query())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                model::<interviews::Entity>(row, "i_")?,
+                row.try_get::<Option<String>>("", "step_name")?,
+            ))
+        })
+        .collect()
+}
+
 struct InterviewDetails {
-    titles: HashMap<i64, String>,
     panels: HashMap<i64, Vec<InterviewerView>>,
 }
 
 impl InterviewDetails {
+    /// The panels of `rows` (interviews with their step's name, see
+    /// [`interviews_with_steps`]).
     async fn load<C: ConnectionTrait>(
         db: &C,
         org: i64,
-        rows: &[interviews::Model],
+        rows: &[(interviews::Model, Option<String>)],
         spotlights: &HashMap<i64, SpotlightView>,
     ) -> Result<InterviewDetails, AppError> {
-        let step_ids: HashSet<i64> = rows.iter().map(|i| i.job_interview_id).collect();
-        let titles = job_interviews::Entity::find()
-            .filter(job_interviews::Column::OrganizationId.eq(org))
-            .filter(job_interviews::Column::Id.is_in(step_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|step| (step.id, step.name))
-            .collect();
-        let panel = interviewers::Entity::find()
-            .filter(interviewers::Column::OrganizationId.eq(org))
-            .filter(interviewers::Column::InterviewId.is_in(rows.iter().map(|i| i.id)))
-            .order_by_asc(interviewers::Column::Id)
-            .all(db)
-            .await?;
-        let user_ids: HashSet<i64> = panel.iter().filter_map(|p| p.user_id).collect();
-        let people: HashMap<i64, users::Model> = users::Entity::find()
-            .filter(users::Column::OrganizationId.eq(org))
-            .filter(users::Column::Id.is_in(user_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|user| (user.id, user))
-            .collect();
+        if rows.is_empty() {
+            return Ok(InterviewDetails {
+                panels: HashMap::new(),
+            });
+        }
+        // The panel and the people on it, in one query.
+        let panel = {
+            let to_user: RelationDef = interviewers::Entity::belongs_to(users::Entity)
+                .from((
+                    interviewers::Column::OrganizationId,
+                    interviewers::Column::UserId,
+                ))
+                .to((users::Column::OrganizationId, users::Column::Id))
+                .into();
+            let query = interviewers::Entity::find()
+                .filter(interviewers::Column::OrganizationId.eq(org))
+                .filter(interviewers::Column::InterviewId.is_in(rows.iter().map(|(i, _)| i.id)))
+                .order_by_asc(interviewers::Column::Id)
+                .select_only();
+            let query = with_columns::<interviewers::Entity, _>(query, "i_");
+            let query =
+                with_columns::<users::Entity, _>(query, "u_").join(JoinType::LeftJoin, to_user);
+            db.query_all(&query.into_query())
+                .await?
+                .iter()
+                .map(|row| {
+                    Ok((
+                        model::<interviewers::Entity>(row, "i_")?,
+                        joined_model::<users::Entity>(row, "u_")?,
+                    ))
+                })
+                .collect::<Result<Vec<_>, DbErr>>()?
+        };
         let mut panels: HashMap<i64, Vec<InterviewerView>> = HashMap::new();
-        for member in panel {
-            let person = member.user_id.and_then(|id| people.get(&id));
+        for (member, person) in panel {
+            let person = person.as_ref();
             let spotlight = member.user_id.and_then(|id| spotlights.get(&id)).cloned();
             panels
                 .entry(member.interview_id)
                 .or_default()
                 .push(interviewer(person, spotlight));
         }
-        Ok(InterviewDetails { titles, panels })
+        Ok(InterviewDetails { panels })
     }
 }
 
@@ -543,27 +668,25 @@ async fn upcoming_interviews<C: ConnectionTrait>(
 ) -> Result<Vec<InterviewView>, AppError> {
     let org = application.organization_id;
     let today = now.with_timezone(&tz).date_naive();
-    let mut rows: Vec<interviews::Model> = interviews::Entity::find()
-        .filter(interviews::Column::OrganizationId.eq(org))
-        .filter(interviews::Column::ApplicationId.eq(application.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|interview| !is_cancelled(interview) && is_upcoming(interview, now, today))
-        .collect();
-    rows.sort_by_key(|interview| (begins(interview, tz), interview.id));
+    let mut rows: Vec<(interviews::Model, Option<String>)> = interviews_with_steps(
+        db,
+        interviews::Entity::find()
+            .filter(interviews::Column::OrganizationId.eq(org))
+            .filter(interviews::Column::ApplicationId.eq(application.id)),
+    )
+    .await?
+    .into_iter()
+    .filter(|(interview, _)| !is_cancelled(interview) && is_upcoming(interview, now, today))
+    .collect();
+    rows.sort_by_key(|(interview, _)| (begins(interview, tz), interview.id));
     let mut details = InterviewDetails::load(db, org, &rows, spotlights).await?;
     Ok(rows
         .into_iter()
-        .map(|interview| {
+        .map(|(interview, step)| {
             let (when, datetime, all_day) = interview_times(&interview, tz, today);
             InterviewView {
                 id: interview.id,
-                title: details
-                    .titles
-                    .get(&interview.job_interview_id)
-                    .cloned()
-                    .unwrap_or_else(|| "Interview".to_owned()),
+                title: step.unwrap_or_else(|| "Interview".to_owned()),
                 when,
                 datetime,
                 all_day,
@@ -699,7 +822,7 @@ pub async fn home(
         candidate_name: candidate_name(me),
         applications: listed,
         time_zone: zone_choice(zone),
-        status_as_of: status_as_of(integrations::data_as_of(db, org).await?, zone.tz),
+        status_as_of: status_as_of(me.data_as_of, zone.tz),
     })
 }
 
@@ -712,7 +835,12 @@ pub async fn application(
 ) -> Result<CandidateApplication, AppError> {
     let db = &state.db;
     let now = Utc::now();
-    let (application, portal, job) = visible_application(db, me, application_id, now).await?;
+    let VisibleApplication {
+        application,
+        portal,
+        job,
+        outcome,
+    } = visible_application(db, me, application_id, now).await?;
     let home = portal_pages::home_of(me.organization.clone());
     // Independent reads, at once (the pool has connections to spare).
     let content = async {
@@ -721,13 +849,8 @@ pub async fn application(
             upcoming_interviews(db, &application, &spotlights(&blocks), zone.tz, now).await?;
         Ok::<_, AppError>((blocks, interviews))
     };
-    let data_as_of = async { Ok(integrations::data_as_of(db, me.organization_id()).await?) };
-    let ((blocks, interviews), (stages, current), outcome, data_as_of) = tokio::try_join!(
-        content,
-        standing(db, &portal, &application),
-        outcome(db, &application),
-        data_as_of,
-    )?;
+    let ((blocks, interviews), (stages, current)) =
+        tokio::try_join!(content, standing(db, &portal, &application))?;
     let view = application_view(
         Subject {
             application_id: application.id,
@@ -739,7 +862,7 @@ pub async fn application(
             outcome,
             interviews,
             zone,
-            data_as_of,
+            data_as_of: me.data_as_of,
             sample: false,
         },
         &blocks,
@@ -966,30 +1089,27 @@ pub async fn calendar(
     let db = &state.db;
     let org = me.organization_id();
     let not_found = || AppError::not_found("This interview");
-    let (application, portal, job) = visible_application(db, me, application_id, now).await?;
-    let interview = interviews::Entity::find_by_id((org, interview_id))
-        .one(db)
+    let VisibleApplication {
+        application,
+        portal,
+        job,
+        ..
+    } = visible_application(db, me, application_id, now).await?;
+    let found = interviews_with_steps(db, interviews::Entity::find_by_id((org, interview_id)))
         .await?
-        .filter(|i| i.application_id == application.id && !is_cancelled(i))
+        .into_iter()
+        .find(|(i, _)| i.application_id == application.id && !is_cancelled(i))
         .ok_or_else(not_found)?;
     let blocks = portal_content::blocks(db, &portal).await?;
-    let details = InterviewDetails::load(
-        db,
-        org,
-        std::slice::from_ref(&interview),
-        &spotlights(&blocks),
-    )
-    .await?;
+    let details =
+        InterviewDetails::load(db, org, std::slice::from_ref(&found), &spotlights(&blocks)).await?;
+    let (interview, step) = found;
     let organization = me
         .organization
         .display_name
         .clone()
         .unwrap_or_else(|| me.organization.name.clone());
-    let step = details
-        .titles
-        .get(&interview.job_interview_id)
-        .cloned()
-        .unwrap_or_else(|| "Interview".to_owned());
+    let step = step.unwrap_or_else(|| "Interview".to_owned());
     let job = job_name(job.as_ref());
     let page = format!(
         "{}/applications/{}",

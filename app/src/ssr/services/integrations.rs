@@ -120,13 +120,17 @@ pub async fn data_as_of(
     db: &impl ConnectionTrait,
     organization_id: i64,
 ) -> Result<Option<DateTime<Utc>>, DbErr> {
+    // Only the one column: a run's row also holds its counts and errors.
     Ok(sync_run::Entity::find()
+        .select_only()
+        .column(sync_run::Column::FinishedAt)
         .filter(sync_run::Column::OrganizationId.eq(organization_id))
         .filter(sync_run::Column::Status.eq("completed"))
         .order_by_desc(sync_run::Column::FinishedAt)
+        .into_tuple::<Option<DateTime<Utc>>>()
         .one(db)
         .await?
-        .and_then(|run| run.finished_at))
+        .flatten())
 }
 
 /// Whether some process holds the organization's sync lease now: a run

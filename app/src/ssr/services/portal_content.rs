@@ -74,10 +74,12 @@ pub async fn ensure_stages_with_greenhouse<C: ConnectionTrait>(
     db: &C,
     portal: &portal::Model,
 ) -> Result<(Vec<portal_stage::Model>, Vec<job_interview_stages::Model>), AppError> {
-    let mut stages = stored_stages(db, portal).await?;
+    let (mut stages, greenhouse) = tokio::try_join!(
+        stored_stages(db, portal),
+        greenhouse_stages(db, portal.organization_id, portal.job_id),
+    )?;
     let mapped: HashSet<i64> = stages.iter().flat_map(|s| s.greenhouse_ids()).collect();
     let mut next_position = stages.iter().map(|s| s.position + 1).max().unwrap_or(0);
-    let greenhouse = greenhouse_stages(db, portal.organization_id, portal.job_id).await?;
     for unmapped in greenhouse.iter().filter(|g| !mapped.contains(&g.id)) {
         let created = portal_stage::ActiveModel {
             organization_id: Set(portal.organization_id),
