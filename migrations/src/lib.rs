@@ -11,6 +11,7 @@ mod m20261128_000005_job_list_indexes;
 mod m20261128_000007_sync_run_progress;
 mod m20261128_000008_create_portal_content;
 mod m20261129_000009_portal_page_indexes;
+mod m20261129_000010_portal_content_version;
 mod shared;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_sync_run_progress::Migration),
             Box::new(m20261128_000008_create_portal_content::Migration),
             Box::new(m20261129_000009_portal_page_indexes::Migration),
+            Box::new(m20261129_000010_portal_content_version::Migration),
         ]
     }
 }

@@ -87,6 +87,7 @@ impl Application {
                 .demo
                 .then(|| crate::demo::DEMO_ADMIN_EMAIL.to_owned()),
             greenhouse,
+            portal_content: Default::default(),
         };
         Ok(Self {
             router: router(state, webhooks),

@@ -24,6 +24,8 @@ pub struct AppState {
     /// Greenhouse connection tests, saving and "Sync now" (implemented by
     /// the `server` crate).
     pub greenhouse: Arc<dyn super::greenhouse::GreenhouseGateway>,
+    /// Portals' content as last read, for candidate pages.
+    pub portal_content: super::services::portal_content::ContentCache,
 }
 
 impl AppState {

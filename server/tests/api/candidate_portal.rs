@@ -18,6 +18,7 @@ use app::ssr::entities::sync::sync_run;
 use app::ssr::services::{organizations, portal_content};
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use reqwest::StatusCode;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -1310,4 +1311,69 @@ async fn synced_simulator_data_renders_for_every_candidate() {
         }
     }
     assert!(calendars > 0, "some applications have interviews");
+}
+
+/// Candidate pages keep a portal's content in memory while its version is
+/// current. Whoever changes it — here plain SQL writes, as another process
+/// or a sync would make them, not the editor's services — the next page
+/// shows the change: the stages, the blocks and the job's Greenhouse stages.
+#[tokio::test]
+async fn content_changes_show_on_the_next_page_whoever_writes_them() {
+    let w = world().await;
+    let ada = w.app.candidate_browser(w.acme.id, ADA).await;
+    let path = "/p/acme/applications/1001";
+    let (_, html) = page(&ada, path).await;
+    assert!(html.contains("Bring a laptop with Rust installed."));
+    assert!(html.contains("Current stage: <strong>Technical Interview</strong>"));
+    // The same page again (now from memory) is the same.
+    assert_eq!(page(&ada, path).await.1.len(), html.len());
+
+    // A block's text.
+    let db = &w.app.db;
+    let laptop = content_block::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|b| b.content.to_string().contains("Bring a laptop"))
+        .expect("the technical stage's block");
+    let mut edited: content_block::ActiveModel = laptop.clone().into();
+    edited.content =
+        Set(json!({"kind": "markdown", "title": "Prepare", "markdown": "Bring a tablet instead."}));
+    edited.update(db).await.unwrap();
+    let (_, html) = page(&ada, path).await;
+    assert!(html.contains("Bring a tablet instead."), "an edited block");
+    assert!(!html.contains("Bring a laptop"));
+
+    // A stage's name.
+    let technical = stage_id(&w.app, &w.platform, TECHNICAL).await;
+    portal_stage::Entity::update_many()
+        .col_expr(portal_stage::Column::Name, Expr::value("Pairing day"))
+        .filter(portal_stage::Column::Id.eq(technical))
+        .exec(db)
+        .await
+        .unwrap();
+    let (_, html) = page(&ada, path).await;
+    assert!(
+        html.contains("Current stage: <strong>Pairing day</strong>"),
+        "a renamed stage"
+    );
+
+    // A Greenhouse stage added to the job: the timeline gets it.
+    insert::<job_interview_stages::Entity>(
+        &w.app,
+        w.acme.id,
+        json!({"id": 9999, "job_id": PLATFORM, "sort_order": 5, "name": "Team Lunch", "active": true}),
+    )
+    .await;
+    let (_, html) = page(&ada, path).await;
+    assert!(html.contains("Team Lunch"), "a new Greenhouse stage");
+
+    // A block deleted.
+    content_block::Entity::delete_by_id(laptop.id)
+        .exec(db)
+        .await
+        .unwrap();
+    let (_, html) = page(&ada, path).await;
+    assert!(!html.contains("Bring a tablet instead."), "a deleted block");
 }

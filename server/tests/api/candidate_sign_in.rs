@@ -469,6 +469,7 @@ fn app_state(
             app.db.clone(),
             std::sync::Arc::new(app.master_key.clone()),
         ),
+        portal_content: Default::default(),
     };
     (state, queue)
 }

@@ -463,6 +463,7 @@ fn app_state(app: &TestApp) -> app::ssr::AppState {
             app.db.clone(),
             std::sync::Arc::new(app.master_key.clone()),
         ),
+        portal_content: Default::default(),
     }
 }
 

@@ -179,6 +179,10 @@ pub mod portal {
         pub rejected_message: Option<String>,
         /// Days a rejected candidate can still open this application.
         pub rejected_access_days: i32,
+        /// Changes (database triggers) whenever the portal's stages or
+        /// blocks, or its job's Greenhouse stages, change: see
+        /// `services::portal_content::ContentCache`.
+        pub content_version: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,7 +23,7 @@ use crate::ssr::entities::greenhouse::{
 use crate::ssr::entities::joined::{joined_model, model, with_columns};
 use crate::ssr::entities::portal_content::{content_block, portal_stage};
 use crate::ssr::markdown::to_safe_html;
-use crate::ssr::services::portal_content;
+use crate::ssr::services::portal_content::{self, PortalContent};
 use crate::ssr::services::{integrations, jobs as dashboard_jobs, portal as portal_pages};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -389,18 +389,12 @@ fn outcome_view(kind: OutcomeKind, portal: &portal::Model, organization: &str) -
 // ---------------------------------------------------------------------------
 // Stages
 
-/// The portal's stages and the one that maps the application's current
-/// Greenhouse stage (which may be hidden).
-async fn standing<C: ConnectionTrait>(
-    db: &C,
-    portal: &portal::Model,
-    application: &applications::Model,
-) -> Result<(Vec<portal_stage::Model>, Option<i64>), AppError> {
-    let (stages, greenhouse) = portal_content::ensure_stages_with_greenhouse(db, portal).await?;
-    let current = portal_content::current_greenhouse_stage(application, &greenhouse)
-        .and_then(|id| portal_content::stage_of(&stages, id))
-        .map(|stage| stage.id);
-    Ok((stages, current))
+/// The portal stage that maps the application's current Greenhouse stage
+/// (which may be hidden).
+fn current_stage(content: &PortalContent, application: &applications::Model) -> Option<i64> {
+    portal_content::current_greenhouse_stage(application, &content.greenhouse)
+        .and_then(|id| portal_content::stage_of(&content.stages, id))
+        .map(|stage| stage.id)
 }
 
 /// The stage a candidate sees as current, as an index into `stages`.
@@ -806,14 +800,19 @@ pub async fn home(
             continue;
         }
         let outcome = outcome(db, &application).await?;
-        let (stages, current) = standing(db, portal, &application).await?;
+        let content = portal_content::content(db, &state.portal_content, portal).await?;
+        let current = current_stage(&content, &application);
         listed.push(ApplicationSummary {
             id: application.id,
             job_name: job_names
                 .get(&portal.job_id)
                 .cloned()
                 .unwrap_or_else(|| "Your application".to_owned()),
-            status: status_label(&stages, shown_current(&stages, current), outcome),
+            status: status_label(
+                &content.stages,
+                shown_current(&content.stages, current),
+                outcome,
+            ),
             outcome,
         });
     }
@@ -842,22 +841,17 @@ pub async fn application(
         outcome,
     } = visible_application(db, me, application_id, now).await?;
     let home = portal_pages::home_of(me.organization.clone());
-    // Independent reads, at once (the pool has connections to spare).
-    let content = async {
-        let blocks = portal_content::blocks(db, &portal).await?;
-        let interviews =
-            upcoming_interviews(db, &application, &spotlights(&blocks), zone.tz, now).await?;
-        Ok::<_, AppError>((blocks, interviews))
-    };
-    let ((blocks, interviews), (stages, current)) =
-        tokio::try_join!(content, standing(db, &portal, &application))?;
+    let content = portal_content::content(db, &state.portal_content, &portal).await?;
+    let interviews =
+        upcoming_interviews(db, &application, &spotlights(&content.blocks), zone.tz, now).await?;
+    let current = current_stage(&content, &application);
     let view = application_view(
         Subject {
             application_id: application.id,
             job_name: job_name(job.as_ref()),
             organization: &home.name,
             portal: &portal,
-            stages: &stages,
+            stages: &content.stages,
             current,
             outcome,
             interviews,
@@ -865,7 +859,7 @@ pub async fn application(
             data_as_of: me.data_as_of,
             sample: false,
         },
-        &blocks,
+        &content.blocks,
     );
     Ok(CandidateApplication {
         portal: home,

@@ -13,7 +13,8 @@ use crate::ssr::services::uploads;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The portal of a job in an organization, active or not.
 pub async fn portal_of_job<C: ConnectionTrait>(
@@ -96,6 +97,74 @@ pub async fn ensure_stages_with_greenhouse<C: ConnectionTrait>(
         stages.push(created);
     }
     Ok((stages, greenhouse))
+}
+
+/// What a portal's candidate pages are built from, as read when the
+/// portal's `content_version` was `version`.
+pub struct PortalContent {
+    pub version: i64,
+    /// The candidate-facing stages (see [`ensure_stages`]).
+    pub stages: Vec<portal_stage::Model>,
+    /// The job's active Greenhouse stages.
+    pub greenhouse: Vec<job_interview_stages::Model>,
+    /// See [`blocks`].
+    pub blocks: Vec<content_block::Model>,
+}
+
+/// Portals' content as last read, by portal id. An entry serves a page only
+/// while the portal row the page just read still has the entry's
+/// `content_version`: database triggers change that number with every
+/// change to the portal's stages and blocks and its job's Greenhouse stages,
+/// whichever process makes it, so a stale entry is never shown. The content
+/// is read after the portal row, so it is at least as new as the version it
+/// is filed under.
+#[derive(Clone, Default)]
+pub struct ContentCache(Arc<Mutex<HashMap<i64, Arc<PortalContent>>>>);
+
+impl ContentCache {
+    /// Portals kept; past that, the cache starts over.
+    const PORTALS: usize = 1024;
+
+    fn current(&self, portal: &portal::Model) -> Option<Arc<PortalContent>> {
+        let entries = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        entries
+            .get(&portal.id)
+            .filter(|content| content.version == portal.content_version)
+            .cloned()
+    }
+
+    fn keep(&self, portal_id: i64, content: Arc<PortalContent>) {
+        let mut entries = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if entries.len() >= Self::PORTALS && !entries.contains_key(&portal_id) {
+            entries.clear();
+        }
+        entries.insert(portal_id, content);
+    }
+}
+
+/// The content of `portal` (a row just read): from `cache` when its
+/// version is current, else read (stages kept in step with Greenhouse) and
+/// kept.
+pub async fn content<C: ConnectionTrait>(
+    db: &C,
+    cache: &ContentCache,
+    portal: &portal::Model,
+) -> Result<Arc<PortalContent>, AppError> {
+    if let Some(content) = cache.current(portal) {
+        return Ok(content);
+    }
+    let ((stages, greenhouse), blocks) = tokio::try_join!(
+        ensure_stages_with_greenhouse(db, portal),
+        blocks(db, portal)
+    )?;
+    let content = Arc::new(PortalContent {
+        version: portal.content_version,
+        stages,
+        greenhouse,
+        blocks,
+    });
+    cache.keep(portal.id, content.clone());
+    Ok(content)
 }
 
 /// The Greenhouse stage (`job_interview_stages.id`) an application is in:
