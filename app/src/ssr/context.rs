@@ -113,10 +113,23 @@ where
 {
     let subdomain = subdomain.to_owned();
     with_state(|state| async move {
-        let organization = super::services::portal::organization(&state, &subdomain).await?;
-        let candidate = current_candidate()
-            .filter(|me| me.organization_id() == organization.id)
-            .ok_or(AppError::Unauthenticated)?;
+        let me = current_candidate();
+        // The signed-in candidate's own portal needs no lookup (subdomains
+        // are unique).
+        let own = crate::domain::Subdomain::parse(&subdomain).is_ok_and(|name| {
+            me.as_ref()
+                .is_some_and(|me| me.organization.subdomain == name.as_str())
+        });
+        if !own {
+            let organization = super::services::portal::organization(&state, &subdomain).await?;
+            if me
+                .as_ref()
+                .is_none_or(|me| me.organization_id() != organization.id)
+            {
+                return Err(AppError::Unauthenticated);
+            }
+        }
+        let candidate = me.ok_or(AppError::Unauthenticated)?;
         service(state, candidate).await
     })
     .await
