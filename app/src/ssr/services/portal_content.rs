@@ -80,12 +80,13 @@ pub async fn ensure_stages_with_greenhouse<C: ConnectionTrait>(
         greenhouse_stages(db, portal.organization_id, portal.job_id),
     )?;
     let mapped: HashSet<i64> = stages.iter().flat_map(|s| s.greenhouse_ids()).collect();
-    let mut next_position = stages.iter().map(|s| s.position + 1).max().unwrap_or(0);
-    for unmapped in greenhouse.iter().filter(|g| !mapped.contains(&g.id)) {
+    let first_free = stages.iter().map(|s| s.position + 1).max().unwrap_or(0);
+    let unmapped = greenhouse.iter().filter(|g| !mapped.contains(&g.id));
+    for (position, unmapped) in (first_free..).zip(unmapped) {
         let created = portal_stage::ActiveModel {
             organization_id: Set(portal.organization_id),
             portal_id: Set(portal.id),
-            position: Set(next_position),
+            position: Set(position),
             name: Set(unmapped.name.clone()),
             hidden: Set(false),
             greenhouse_stage_ids: Set(serde_json::json!([unmapped.id])),
@@ -93,7 +94,6 @@ pub async fn ensure_stages_with_greenhouse<C: ConnectionTrait>(
         }
         .insert(db)
         .await?;
-        next_position += 1;
         stages.push(created);
     }
     Ok((stages, greenhouse))
