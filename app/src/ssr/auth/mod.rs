@@ -93,18 +93,18 @@ pub async fn resume_candidate<C: ConnectionTrait>(
 ) -> Result<Option<CurrentCandidate>, DbErr> {
     use crate::ssr::entities::dashboard::session;
     use crate::ssr::entities::greenhouse::candidates;
-    use crate::ssr::entities::joined::{joined_model, model, with_columns};
+    use crate::ssr::entities::joined::{join_on, joined_model, model, with_columns};
     use crate::ssr::entities::sync::sync_run;
     use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
-    use sea_orm::{JoinType, QuerySelect, QueryTrait, RelationDef};
-    let organization: RelationDef = session::Entity::belongs_to(organization::Entity)
-        .from(session::Column::OrganizationId)
-        .to(organization::Column::Id)
-        .into();
-    let candidate: RelationDef = session::Entity::belongs_to(candidates::Entity)
-        .from((session::Column::OrganizationId, session::Column::SubjectId))
-        .to((candidates::Column::OrganizationId, candidates::Column::Id))
-        .into();
+    use sea_orm::{JoinType, QuerySelect, QueryTrait};
+    let organization = join_on::<session::Entity, organization::Entity>(
+        session::Column::OrganizationId,
+        organization::Column::Id,
+    );
+    let candidate = join_on::<session::Entity, candidates::Entity>(
+        (session::Column::OrganizationId, session::Column::SubjectId),
+        (candidates::Column::OrganizationId, candidates::Column::Id),
+    );
     let query = session::Entity::find_by_id(secrets::sha256_hex(raw_session)).select_only();
     let query = with_columns::<session::Entity, _>(query, "s_");
     let query = with_columns::<organization::Entity, _>(query, "o_");

@@ -5,9 +5,18 @@
 //! `p_id`, …) and decoded back into that table's model.
 
 use sea_orm::{
-    ColumnTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, PrimaryKeyToColumn,
-    QueryResult, QuerySelect,
+    ColumnTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, IdentityOf, Iterable,
+    PrimaryKeyToColumn, QueryResult, QuerySelect, RelationDef,
 };
+
+/// The join from `E`'s columns `from` to `F`'s columns `to` (one column, or
+/// a tuple such as `(OrganizationId, JobId)`).
+pub fn join_on<E: EntityTrait, F: EntityTrait>(
+    from: impl IdentityOf<E>,
+    to: impl IdentityOf<F>,
+) -> RelationDef {
+    E::belongs_to(F::default()).from(from).to(to).into()
+}
 
 /// `query` also selects every column of `E`, each as `{prefix}{column}`.
 pub fn with_columns<E: EntityTrait, Q: QuerySelect>(query: Q, prefix: &str) -> Q {

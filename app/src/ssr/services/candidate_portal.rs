@@ -20,7 +20,7 @@ use crate::ssr::entities::dashboard::portal;
 use crate::ssr::entities::greenhouse::{
     applications, interviewers, interviews, job_interviews, jobs, offers, users,
 };
-use crate::ssr::entities::joined::{joined_model, model, with_columns};
+use crate::ssr::entities::joined::{join_on, joined_model, model, with_columns};
 use crate::ssr::entities::portal_content::{content_block, portal_stage};
 use crate::ssr::markdown::to_safe_html;
 use crate::ssr::services::portal_content::{self, PortalContent};
@@ -30,7 +30,7 @@ use chrono_tz::Tz;
 use sea_orm::sea_query::{Expr, Order, Query, QueryStatementBuilder};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, RelationDef,
+    QuerySelect, QueryTrait,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -227,20 +227,18 @@ async fn visible_application<C: ConnectionTrait>(
     let org = me.organization_id();
     // The application with its job's portal, the job and whether an offer
     // is out, in one query.
-    let to_portal: RelationDef = applications::Entity::belongs_to(portal::Entity)
-        .from((
-            applications::Column::OrganizationId,
-            applications::Column::JobId,
-        ))
-        .to((portal::Column::OrganizationId, portal::Column::JobId))
-        .into();
-    let to_job: RelationDef = applications::Entity::belongs_to(jobs::Entity)
-        .from((
-            applications::Column::OrganizationId,
-            applications::Column::JobId,
-        ))
-        .to((jobs::Column::OrganizationId, jobs::Column::Id))
-        .into();
+    let job_of_application = (
+        applications::Column::OrganizationId,
+        applications::Column::JobId,
+    );
+    let to_portal = join_on::<applications::Entity, portal::Entity>(
+        job_of_application,
+        (portal::Column::OrganizationId, portal::Column::JobId),
+    );
+    let to_job = join_on::<applications::Entity, jobs::Entity>(
+        job_of_application,
+        (jobs::Column::OrganizationId, jobs::Column::Id),
+    );
     let query = applications::Entity::find_by_id((org, application_id))
         .filter(applications::Column::CandidateId.eq(me.candidate_id()))
         .select_only();
@@ -528,23 +526,22 @@ fn interview_times(
     }
 }
 
-/// An interview's details beyond its times: its step's name and panel.
 /// The interviews `query` finds, each with the name of its interview step
 /// (`job_interviews`), in one query.
 async fn interviews_with_steps<C: ConnectionTrait>(
     db: &C,
     query: sea_orm::Select<interviews::Entity>,
 ) -> Result<Vec<(interviews::Model, Option<String>)>, DbErr> {
-    let to_step: RelationDef = interviews::Entity::belongs_to(job_interviews::Entity)
-        .from((
+    let to_step = join_on::<interviews::Entity, job_interviews::Entity>(
+        (
             interviews::Column::OrganizationId,
             interviews::Column::JobInterviewId,
-        ))
-        .to((
+        ),
+        (
             job_interviews::Column::OrganizationId,
             job_interviews::Column::Id,
-        ))
-        .into();
+        ),
+    );
     let query = with_columns::<interviews::Entity, _>(query.select_only(), "i_")
         .column_as(job_interviews::Column::Name, "step_name")
         .join(JoinType::LeftJoin, to_step);
@@ -560,6 +557,7 @@ async fn interviews_with_steps<C: ConnectionTrait>(
         .collect()
 }
 
+/// An interview's details beyond its times and step: its panel.
 struct InterviewDetails {
     panels: HashMap<i64, Vec<InterviewerView>>,
 }
@@ -580,13 +578,13 @@ impl InterviewDetails {
         }
         // The panel and the people on it, in one query.
         let panel = {
-            let to_user: RelationDef = interviewers::Entity::belongs_to(users::Entity)
-                .from((
+            let to_user = join_on::<interviewers::Entity, users::Entity>(
+                (
                     interviewers::Column::OrganizationId,
                     interviewers::Column::UserId,
-                ))
-                .to((users::Column::OrganizationId, users::Column::Id))
-                .into();
+                ),
+                (users::Column::OrganizationId, users::Column::Id),
+            );
             let query = interviewers::Entity::find()
                 .filter(interviewers::Column::OrganizationId.eq(org))
                 .filter(interviewers::Column::InterviewId.is_in(rows.iter().map(|(i, _)| i.id)))
