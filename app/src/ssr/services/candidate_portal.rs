@@ -12,7 +12,7 @@ use crate::api::candidate_portal::{
     InterviewView, InterviewerView, OutcomeKind, OutcomeView, PortalPreview, StageState,
     TimeZoneChoice, TimelineStage,
 };
-use crate::domain::blocks::{BlockView, SpotlightView, web_url};
+use crate::domain::blocks::{SpotlightView, web_url};
 use crate::error::AppError;
 use crate::ssr::AppState;
 use crate::ssr::auth::{CurrentCandidate, CurrentRecruiter, sessions};
@@ -21,7 +21,7 @@ use crate::ssr::entities::greenhouse::{
     applications, interviewers, interviews, job_interviews, jobs, offers, users,
 };
 use crate::ssr::entities::joined::{join_on, joined_model, model, with_columns};
-use crate::ssr::entities::portal_content::{content_block, portal_stage};
+use crate::ssr::entities::portal_content::portal_stage;
 use crate::ssr::markdown::to_safe_html;
 use crate::ssr::services::portal_content::{self, PortalContent};
 use crate::ssr::services::{integrations, jobs as dashboard_jobs, portal as portal_pages};
@@ -32,7 +32,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The cookie that remembers the time zone a browser shows times in.
 pub const TZ_COOKIE: &str = "tz";
@@ -215,18 +215,21 @@ struct VisibleApplication {
     outcome: Option<OutcomeKind>,
 }
 
-/// The candidate's application `application_id` with its portal, job and
-/// outcome, if the portal shows it; "not found" for anyone else's.
-async fn visible_application<C: ConnectionTrait>(
+/// The signed-in candidate's applications (those `filter` keeps), each with
+/// its job's portal, the job and whether an offer is out, in one query.
+async fn applications_with_portals<C: ConnectionTrait>(
     db: &C,
     me: &CurrentCandidate,
-    application_id: i64,
-    now: DateTime<Utc>,
-) -> Result<VisibleApplication, AppError> {
-    let not_found = || AppError::not_found("This application");
-    let org = me.organization_id();
-    // The application with its job's portal, the job and whether an offer
-    // is out, in one query.
+    filter: impl FnOnce(sea_orm::Select<applications::Entity>) -> sea_orm::Select<applications::Entity>,
+) -> Result<
+    Vec<(
+        applications::Model,
+        Option<portal::Model>,
+        Option<jobs::Model>,
+        bool,
+    )>,
+    AppError,
+> {
     let job_of_application = (
         applications::Column::OrganizationId,
         applications::Column::JobId,
@@ -239,25 +242,49 @@ async fn visible_application<C: ConnectionTrait>(
         job_of_application,
         (jobs::Column::OrganizationId, jobs::Column::Id),
     );
-    let query = applications::Entity::find_by_id((org, application_id))
-        .filter(applications::Column::CandidateId.eq(me.candidate_id()))
-        .select_only();
+    let query = filter(
+        applications::Entity::find()
+            .filter(applications::Column::OrganizationId.eq(me.organization_id()))
+            .filter(applications::Column::CandidateId.eq(me.candidate_id())),
+    )
+    .select_only();
     let query = with_columns::<applications::Entity, _>(query, "a_");
     let query = with_columns::<portal::Entity, _>(query, "p_");
     let query = with_columns::<jobs::Entity, _>(query, "j_")
         .expr_as(offer_out_column(), "offer_out")
         .join(JoinType::LeftJoin, to_portal)
         .join(JoinType::LeftJoin, to_job);
-    let row = db
-        .query_one(&query.into_query())
-        .await?
-        .ok_or_else(not_found)?;
-    let application = model::<applications::Entity>(&row, "a_")?;
-    let portal = joined_model::<portal::Entity>(&row, "p_")?
+    let rows = db.query_all(&query.into_query()).await?;
+    let read = |row: &sea_orm::QueryResult| -> Result<_, DbErr> {
+        Ok((
+            model::<applications::Entity>(row, "a_")?,
+            joined_model::<portal::Entity>(row, "p_")?,
+            joined_model::<jobs::Entity>(row, "j_")?,
+            row.try_get::<Option<i32>>("", "offer_out")? == Some(1),
+        ))
+    };
+    Ok(rows.iter().map(read).collect::<Result<Vec<_>, DbErr>>()?)
+}
+
+/// The candidate's application `application_id` with its portal, job and
+/// outcome, if the portal shows it; "not found" for anyone else's.
+async fn visible_application<C: ConnectionTrait>(
+    db: &C,
+    me: &CurrentCandidate,
+    application_id: i64,
+    now: DateTime<Utc>,
+) -> Result<VisibleApplication, AppError> {
+    let not_found = || AppError::not_found("This application");
+    let (application, portal, job, offer_out) = applications_with_portals(db, me, |query| {
+        query.filter(applications::Column::Id.eq(application_id))
+    })
+    .await?
+    .pop()
+    .ok_or_else(not_found)?;
+    let portal = portal
         .filter(|portal| shown(&application, portal, now))
         .ok_or_else(not_found)?;
-    let job = joined_model::<jobs::Entity>(&row, "j_")?;
-    let outcome = outcome_of(&application, read_offer_out(&row)?);
+    let outcome = outcome_of(&application, offer_out);
     Ok(VisibleApplication {
         application,
         portal,
@@ -319,11 +346,6 @@ fn offer_out_column() -> Expr {
     Expr::SubQuery(None, Box::new(latest_offer.into_sub_query_statement()))
 }
 
-/// The `offer_out` column of a row selected with [`offer_out_column`].
-fn read_offer_out(row: &sea_orm::QueryResult) -> Result<bool, DbErr> {
-    Ok(row.try_get::<Option<i32>>("", "offer_out")? == Some(1))
-}
-
 /// The outcome of an application: hired, rejected, or an offer out.
 fn outcome_of(application: &applications::Model, offer_out: bool) -> Option<OutcomeKind> {
     match application.status.as_str() {
@@ -331,24 +353,6 @@ fn outcome_of(application: &applications::Model, offer_out: bool) -> Option<Outc
         "rejected" => Some(OutcomeKind::Rejected),
         _ => offer_out.then_some(OutcomeKind::Offer),
     }
-}
-
-/// [`outcome_of`] an application read without its `offer_out` column.
-async fn outcome<C: ConnectionTrait>(
-    db: &C,
-    application: &applications::Model,
-) -> Result<Option<OutcomeKind>, AppError> {
-    if let Some(decided) = outcome_of(application, false) {
-        return Ok(Some(decided));
-    }
-    let query = applications::Entity::find_by_id((application.organization_id, application.id))
-        .select_only()
-        .expr_as(offer_out_column(), "offer_out");
-    let offer_out = match db.query_one(&query.into_query()).await? {
-        Some(row) => read_offer_out(&row)?,
-        None => false,
-    };
-    Ok(outcome_of(application, offer_out))
 }
 
 /// The portal's message about an outcome, or ours.
@@ -450,28 +454,6 @@ fn status_label(
 
 // ---------------------------------------------------------------------------
 // Content and interviews
-
-/// The spotlight blocks of a portal that name a Greenhouse user, by user.
-fn spotlights(blocks: &[content_block::Model]) -> HashMap<i64, SpotlightView> {
-    let mut found = HashMap::new();
-    for block in blocks {
-        if let Some(view) = block.block().as_ref().and_then(portal_content::spotlight)
-            && let Some(user_id) = view.greenhouse_user_id
-        {
-            found.entry(user_id).or_insert(view);
-        }
-    }
-    found
-}
-
-/// The rendered blocks of one stage (`None`: the all-stages blocks).
-fn rendered(blocks: &[content_block::Model], stage: Option<i64>) -> Vec<BlockView> {
-    blocks
-        .iter()
-        .filter(|block| block.portal_stage_id == stage)
-        .filter_map(|block| portal_content::render(&block.block()?))
-        .collect()
-}
 
 fn is_cancelled(interview: &interviews::Model) -> bool {
     matches!(
@@ -705,7 +687,6 @@ struct Subject<'a> {
     job_name: String,
     organization: &'a str,
     portal: &'a portal::Model,
-    stages: &'a [portal_stage::Model],
     /// The stage that maps the application's Greenhouse stage.
     current: Option<i64>,
     outcome: Option<OutcomeKind>,
@@ -715,12 +696,12 @@ struct Subject<'a> {
     sample: bool,
 }
 
-fn application_view(subject: Subject<'_>, blocks: &[content_block::Model]) -> ApplicationView {
-    let current = shown_current(subject.stages, subject.current);
+fn application_view(subject: Subject<'_>, content: &PortalContent) -> ApplicationView {
+    let current = shown_current(&content.stages, subject.current);
     let rejected = subject.outcome == Some(OutcomeKind::Rejected);
-    let current_stage = current.map(|index| &subject.stages[index]);
+    let current_stage = current.map(|index| &content.stages[index]);
     let stage_blocks = match current_stage {
-        Some(stage) if !rejected => rendered(blocks, Some(stage.id)),
+        Some(stage) if !rejected => content.blocks_of(Some(stage.id)),
         _ => Vec::new(),
     };
     ApplicationView {
@@ -729,7 +710,7 @@ fn application_view(subject: Subject<'_>, blocks: &[content_block::Model]) -> Ap
         outcome: subject
             .outcome
             .map(|kind| outcome_view(kind, subject.portal, subject.organization)),
-        timeline: timeline(subject.stages, current, subject.outcome),
+        timeline: timeline(&content.stages, current, subject.outcome),
         current_stage: current_stage
             .filter(|_| subject.outcome.is_none() || subject.outcome == Some(OutcomeKind::Offer))
             .map(|stage| stage.name.clone()),
@@ -737,7 +718,7 @@ fn application_view(subject: Subject<'_>, blocks: &[content_block::Model]) -> Ap
         general_blocks: if rejected {
             Vec::new()
         } else {
-            rendered(blocks, None)
+            content.blocks_of(None)
         },
         interviews: if rejected {
             Vec::new()
@@ -757,55 +738,26 @@ pub async fn home(
     zone: Zone,
 ) -> Result<CandidateApplications, AppError> {
     let db = &state.db;
-    let org = me.organization_id();
     let now = Utc::now();
-    let found = applications::Entity::find()
-        .filter(applications::Column::OrganizationId.eq(org))
-        .filter(applications::Column::CandidateId.eq(me.candidate_id()))
-        .filter(applications::Column::Prospect.eq(false))
-        .filter(applications::Column::Status.ne("converted"))
-        .order_by_desc(applications::Column::CreatedAt)
-        .order_by_desc(applications::Column::Id)
-        .all(db)
-        .await?;
-    let job_ids: HashSet<i64> = found.iter().filter_map(|a| a.job_id).collect();
-    let portals: HashMap<i64, portal::Model> = portal::Entity::find()
-        .filter(portal::Column::OrganizationId.eq(org))
-        .filter(portal::Column::JobId.is_in(job_ids.iter().copied()))
-        .filter(portal::Column::Active.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|portal| (portal.job_id, portal))
-        .collect();
-    let job_names: HashMap<i64, String> = jobs::Entity::find()
-        .filter(jobs::Column::OrganizationId.eq(org))
-        .filter(jobs::Column::Id.is_in(job_ids))
-        .select_only()
-        .column(jobs::Column::Id)
-        .column(jobs::Column::Name)
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let found = applications_with_portals(db, me, |query| {
+        query
+            .filter(applications::Column::Prospect.eq(false))
+            .filter(applications::Column::Status.ne("converted"))
+            .order_by_desc(applications::Column::CreatedAt)
+            .order_by_desc(applications::Column::Id)
+    })
+    .await?;
     let mut listed = Vec::new();
-    for application in found {
-        let Some(portal) = application.job_id.and_then(|id| portals.get(&id)) else {
+    for (application, portal, job, offer_out) in found {
+        let Some(portal) = portal.filter(|portal| shown(&application, portal, now)) else {
             continue;
         };
-        if !shown(&application, portal, now) {
-            continue;
-        }
-        let outcome = outcome(db, &application).await?;
-        let content = portal_content::content(db, &state.portal_content, portal).await?;
+        let outcome = outcome_of(&application, offer_out);
+        let content = portal_content::content(db, &state.portal_content, &portal).await?;
         let current = current_stage(&content, &application);
         listed.push(ApplicationSummary {
             id: application.id,
-            job_name: job_names
-                .get(&portal.job_id)
-                .cloned()
-                .unwrap_or_else(|| "Your application".to_owned()),
+            job_name: job_name(job.as_ref()),
             status: status_label(
                 &content.stages,
                 shown_current(&content.stages, current),
@@ -841,7 +793,7 @@ pub async fn application(
     let home = portal_pages::home_of(me.organization.clone());
     let content = portal_content::content(db, &state.portal_content, &portal).await?;
     let interviews =
-        upcoming_interviews(db, &application, &spotlights(&content.blocks), zone.tz, now).await?;
+        upcoming_interviews(db, &application, &content.spotlights, zone.tz, now).await?;
     let current = current_stage(&content, &application);
     let view = application_view(
         Subject {
@@ -849,7 +801,6 @@ pub async fn application(
             job_name: job_name(job.as_ref()),
             organization: &home.name,
             portal: &portal,
-            stages: &content.stages,
             current,
             outcome,
             interviews,
@@ -857,7 +808,7 @@ pub async fn application(
             data_as_of: me.data_as_of,
             sample: false,
         },
-        &content.blocks,
+        &content,
     );
     Ok(CandidateApplication {
         portal: home,
@@ -896,8 +847,8 @@ pub async fn preview(
     let portal = portal_content::portal_of_job(db, org, job.id)
         .await?
         .ok_or_else(|| AppError::not_found("A portal for this job (activate the job first)"))?;
-    let stages = portal_content::ensure_stages(db, &portal).await?;
-    let blocks = portal_content::blocks(db, &portal).await?;
+    let content = portal_content::content(db, &state.portal_content, &portal).await?;
+    let stages = &content.stages;
     let first_visible = stages.iter().find(|s| !s.hidden).or(stages.first());
     let last_visible = stages.iter().rev().find(|s| !s.hidden).or(stages.last());
 
@@ -944,7 +895,7 @@ pub async fn preview(
     let home = portal_pages::home_of(me.organization.clone());
     let interviews = match outcome {
         Some(OutcomeKind::Hired | OutcomeKind::Rejected) => Vec::new(),
-        _ => sample_interviews(db, &job, current, &spotlights(&blocks), zone.tz).await?,
+        _ => sample_interviews(db, &job, current, &content.spotlights, zone.tz).await?,
     };
     let view = application_view(
         Subject {
@@ -952,7 +903,6 @@ pub async fn preview(
             job_name: job.name.clone(),
             organization: &home.name,
             portal: &portal,
-            stages: &stages,
             current: current.map(|s| s.id),
             outcome,
             interviews,
@@ -960,7 +910,7 @@ pub async fn preview(
             data_as_of: integrations::data_as_of(db, org).await?,
             sample: true,
         },
-        &blocks,
+        &content,
     );
     Ok(PortalPreview {
         job_id: job.id,
@@ -1092,9 +1042,9 @@ pub async fn calendar(
         .into_iter()
         .find(|(i, _)| i.application_id == application.id && !is_cancelled(i))
         .ok_or_else(not_found)?;
-    let blocks = portal_content::blocks(db, &portal).await?;
+    let content = portal_content::content(db, &state.portal_content, &portal).await?;
     let details =
-        InterviewDetails::load(db, org, std::slice::from_ref(&found), &spotlights(&blocks)).await?;
+        InterviewDetails::load(db, org, std::slice::from_ref(&found), &content.spotlights).await?;
     let (interview, step) = found;
     let organization = me
         .organization
@@ -1261,6 +1211,7 @@ fn fold(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     fn stage(id: i64, position: i32, hidden: bool) -> portal_stage::Model {
         portal_stage::Model {

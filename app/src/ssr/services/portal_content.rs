@@ -100,15 +100,63 @@ pub async fn ensure_stages_with_greenhouse<C: ConnectionTrait>(
 }
 
 /// What a portal's candidate pages are built from, as read when the
-/// portal's `content_version` was `version`.
+/// portal's `content_version` was `version`, with its blocks rendered once
+/// for every page that shows them.
 pub struct PortalContent {
     pub version: i64,
     /// The candidate-facing stages (see [`ensure_stages`]).
     pub stages: Vec<portal_stage::Model>,
     /// The job's active Greenhouse stages.
     pub greenhouse: Vec<job_interview_stages::Model>,
-    /// See [`blocks`].
-    pub blocks: Vec<content_block::Model>,
+    /// The blocks as candidates see them (see [`render`]), in the order of
+    /// [`blocks`], each with its stage (`None`: shown at every stage);
+    /// blocks that no longer validate are left out.
+    rendered: Vec<(Option<i64>, BlockView)>,
+    /// What the spotlight blocks say about Greenhouse users, by user id
+    /// (the first block naming a user wins).
+    pub spotlights: HashMap<i64, SpotlightView>,
+}
+
+impl PortalContent {
+    pub fn new(
+        version: i64,
+        stages: Vec<portal_stage::Model>,
+        greenhouse: Vec<job_interview_stages::Model>,
+        blocks: &[content_block::Model],
+    ) -> Self {
+        let parsed: Vec<(Option<i64>, BlockContent)> = blocks
+            .iter()
+            .filter_map(|block| Some((block.portal_stage_id, block.block()?)))
+            .collect();
+        let mut spotlights = HashMap::new();
+        for (_, block) in &parsed {
+            if let Some(view) = spotlight(block)
+                && let Some(user_id) = view.greenhouse_user_id
+            {
+                spotlights.entry(user_id).or_insert(view);
+            }
+        }
+        let rendered = parsed
+            .iter()
+            .filter_map(|(stage, block)| Some((*stage, render(block)?)))
+            .collect();
+        PortalContent {
+            version,
+            stages,
+            greenhouse,
+            rendered,
+            spotlights,
+        }
+    }
+
+    /// The rendered blocks of one stage (`None`: the all-stages blocks).
+    pub fn blocks_of(&self, stage: Option<i64>) -> Vec<BlockView> {
+        self.rendered
+            .iter()
+            .filter(|(of, _)| *of == stage)
+            .map(|(_, view)| view.clone())
+            .collect()
+    }
 }
 
 /// Portals' content as last read, by portal id. An entry serves a page only
@@ -157,12 +205,12 @@ pub async fn content<C: ConnectionTrait>(
         ensure_stages_with_greenhouse(db, portal),
         blocks(db, portal)
     )?;
-    let content = Arc::new(PortalContent {
-        version: portal.content_version,
+    let content = Arc::new(PortalContent::new(
+        portal.content_version,
         stages,
         greenhouse,
-        blocks,
-    });
+        &blocks,
+    ));
     cache.keep(portal.id, content.clone());
     Ok(content)
 }
@@ -276,5 +324,71 @@ pub fn spotlight(block: &BlockContent) -> Option<SpotlightView> {
                 .map(uploads::url),
         }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn block(id: i64, stage: Option<i64>, content: serde_json::Value) -> content_block::Model {
+        content_block::Model {
+            id,
+            organization_id: 1,
+            portal_id: 1,
+            portal_stage_id: stage,
+            position: 0,
+            content,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn spotlight_of(user: i64, name: &str) -> serde_json::Value {
+        serde_json::json!({"kind": "spotlight", "greenhouse_user_id": user, "name": name,
+            "title": "Engineer", "bio": "", "pronouns": "", "linkedin_url": ""})
+    }
+
+    #[test]
+    fn content_is_rendered_once_per_stage_and_spotlights_are_found() {
+        let blocks = [
+            block(
+                1,
+                None,
+                serde_json::json!({"kind": "markdown", "title": "Hi", "markdown": "**Welcome**"}),
+            ),
+            block(
+                2,
+                Some(7),
+                serde_json::json!({"kind": "markdown", "title": "", "markdown": "Stage *seven*"}),
+            ),
+            block(3, Some(7), spotlight_of(501, "Grace Hopper")),
+            block(4, Some(8), spotlight_of(501, "Someone Else")),
+            // Stored by an older version, or edited by hand: never shown.
+            block(
+                5,
+                Some(7),
+                serde_json::json!({"kind": "links", "title": "", "links": [{"label": "x", "url": "javascript:alert(1)"}]}),
+            ),
+            block(6, None, serde_json::json!({"kind": "no such kind"})),
+        ];
+        let content = PortalContent::new(3, Vec::new(), Vec::new(), &blocks);
+        assert_eq!(content.version, 3);
+        let general = content.blocks_of(None);
+        assert_eq!(general.len(), 1);
+        assert!(
+            matches!(&general[0], BlockView::Markdown { html, .. } if html.contains("<strong>Welcome</strong>"))
+        );
+        let seven = content.blocks_of(Some(7));
+        assert_eq!(seven.len(), 2, "the invalid links block is left out");
+        assert!(
+            matches!(&seven[0], BlockView::Markdown { html, .. } if html.contains("<em>seven</em>"))
+        );
+        assert!(matches!(&seven[1], BlockView::Spotlight(s) if s.name == "Grace Hopper"));
+        assert_eq!(content.blocks_of(Some(9)), Vec::new());
+        // The first block naming a user speaks for them.
+        assert_eq!(content.spotlights.len(), 1);
+        assert_eq!(content.spotlights[&501].name, "Grace Hopper");
     }
 }
