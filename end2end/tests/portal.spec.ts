@@ -113,9 +113,10 @@ async function preparePortal(page: Page, pick: Pick, marker: string) {
   await addText("another stage", `Only for another stage ${marker}`);
 }
 
-async function candidatePage(browser: Browser) {
+async function candidatePage(browser: Browser, timezoneId?: string) {
   const context = await browser.newContext({
     javaScriptEnabled: test.info().project.use.javaScriptEnabled !== false,
+    timezoneId,
   });
   return context.newPage();
 }
@@ -168,11 +169,16 @@ test("a candidate signs in by emailed link and sees their stage, content and int
   await expect(candidate.getByText(/Status as of/)).toBeVisible();
   await expectAccessible(candidate);
 
-  // The chosen time zone applies, with or without JavaScript.
+  // The chosen time zone applies, with or without JavaScript; with it, in
+  // place (the page is not loaded again).
+  const js = test.info().project.use.javaScriptEnabled !== false;
+  await candidate.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
   await candidate.getByText("Change time zone").first().click();
   await candidate.getByLabel("Time zone").selectOption("Asia/Tokyo");
   await candidate.getByRole("button", { name: "Show times in this zone" }).click();
   await expect(candidate.getByText("Times in Asia/Tokyo").first()).toBeVisible();
+  const stayed = await candidate.evaluate(() => (window as unknown as { stayed?: boolean }).stayed === true);
+  expect(stayed).toBe(js);
   await candidate.reload();
   await expect(candidate.getByText("Times in Asia/Tokyo").first()).toBeVisible();
 
@@ -186,13 +192,19 @@ test("a candidate signs in with the emailed code", async ({ page, browser }) => 
   test.setTimeout(150_000);
   const pick = await demoApplication(false);
   await preparePortal(page, pick, `C${Date.now()}`);
-  const candidate = await candidatePage(browser);
+  const candidate = await candidatePage(browser, "America/Sao_Paulo");
   const { code } = await requestCandidateLink(candidate, pick.email);
   await candidate.getByLabel("Code from the email").fill(code);
   await candidate.getByRole("button", { name: "Sign in" }).click();
   await expect(candidate).toHaveURL(new RegExp(`/p/demo$`));
   await candidate.goto(`${portal.baseURL}/p/demo/applications/${pick.applicationId}`);
   await expect(candidate.locator("body")).toContainText(new RegExp(`Current stage:\\s*${escape(pick.stage)}`, "i"));
+  if (test.info().project.use.javaScriptEnabled !== false) {
+    // The browser's own time zone is detected and remembered.
+    await expect(candidate.getByText("Times in America/Sao_Paulo").first()).toBeVisible();
+    await candidate.reload();
+    await expect(candidate.getByText("Times in America/Sao_Paulo").first()).toBeVisible();
+  }
   await candidate.context().close();
 });
 

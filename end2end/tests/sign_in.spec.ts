@@ -70,4 +70,9 @@ test("a malformed address is refused next to the field", async ({ page }) => {
   await page.getByRole("button", { name: "Email me a sign-in link" }).click();
   await expect(page.locator("#email-error")).toHaveText("Enter an email address like name@example.com.");
   await expect(page.getByLabel("Work email")).toHaveAttribute("aria-invalid", "true");
+  if (test.info().project.use.javaScriptEnabled !== false) {
+    // Refused in place: the page stays and what was typed is still there.
+    await expect(page).toHaveURL(/\/admin\/sign-in$/);
+    await expect(page.getByLabel("Work email")).toHaveValue("ada@localhost");
+  }
 });

@@ -1,17 +1,23 @@
 //! Forms that work with and without JavaScript.
 //!
-//! Every mutating form is an `ActionForm` posting to a server function.
-//! Hydrated, it submits with `fetch` and the page updates in place. Without
-//! JavaScript the browser posts the form; the server function redirects back
-//! (to the `Referer`, or to where it calls `leptos_axum::redirect`), and an
-//! error travels in the query string (`__path`, `__err`) so the page can
-//! show it next to its field. `provide_form_errors` puts that error where
-//! `ServerAction::new` finds it, on the server and in the browser alike.
+//! Every mutating form posts to a server function. Without JavaScript the
+//! browser posts the form; the server function redirects back (to the
+//! `Referer`, or to where it calls `leptos_axum::redirect`), and an error
+//! travels in the query string (`__path`, `__err`) so the page can show it
+//! next to its field. `provide_form_errors` puts that error where
+//! `ServerAction::new` and [`form_error`] find it, on the server and in the
+//! browser alike.
+//!
+//! Hydrated, a form submits with `fetch` and the page updates in place:
+//! the dashboard's forms are `ActionForm`s (typed results); the sign-in,
+//! sign-out and time-zone forms that every portal page carries are
+//! [`PostForm`]s, which need no code per server function in the wasm.
 
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server::ServerActionError;
 use leptos::server_fn::ServerFn;
+use leptos::server_fn::error::ServerFnUrlError;
 
 /// Reads `__path`/`__err` from the current URL and provides them to the
 /// server actions of this page (call once, at the root of the app).
@@ -98,6 +104,126 @@ pub fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The error a plain post to the server function at `path` came back
+/// with (see [`provide_form_errors`]); [`PostForm`] replaces it with the
+/// outcome of each submission.
+pub fn form_error(path: &'static str) -> RwSignal<Option<AppError>> {
+    let refused = use_context::<ServerActionError>()
+        .filter(|error| error.path() == path)
+        .map(|error| ServerFnUrlError::<AppError>::decode_err(error.err()));
+    RwSignal::new(refused)
+}
+
+/// A form posting to the server function at `path`
+/// (`<SomeFn as ServerFn>::PATH`), with or without JavaScript.
+///
+/// Hydrated, it posts with `fetch` and stays on the page: a refusal lands in
+/// `error` (the typed text stays), a success that redirects opens where it
+/// points, and any other success runs `on_success`. While a post is under
+/// way the form is `aria-busy` and ignores further submits.
+#[component]
+pub fn PostForm(
+    path: &'static str,
+    error: RwSignal<Option<AppError>>,
+    #[prop(optional)] class: &'static str,
+    #[prop(optional, into)] on_success: Option<Callback<()>>,
+    children: Children,
+) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        let Some(form) = form_of(&ev) else {
+            return;
+        };
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match post_form(&form, path).await {
+                Ok(Some(location)) => {
+                    // A new page: the form stays busy until it loads.
+                    if window().location().set_href(&location).is_err() {
+                        busy.set(false);
+                    }
+                }
+                Ok(None) => {
+                    error.set(None);
+                    busy.set(false);
+                    if let Some(done) = on_success {
+                        done.run(());
+                    }
+                }
+                Err(refused) => {
+                    error.set(Some(refused));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <form method="post" action=path class=class aria-busy=move || busy.get().then_some("true") on:submit=submit>
+            {children()}
+        </form>
+    }
+}
+
+/// Posts `form`'s fields to the server function at `path` as the browser
+/// would, but asking for JSON: `Some(location)` when the function
+/// redirects, `None` for another success, or the error it refused with.
+#[cfg(feature = "hydrate")]
+async fn post_form(
+    form: &web_sys::HtmlFormElement,
+    path: &str,
+) -> Result<Option<String>, AppError> {
+    let data = web_sys::FormData::new_with_form(form).map_err(|_| unreadable_form())?;
+    let fields = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data)
+        .map_err(|_| unreadable_form())?;
+    post_fields(path, &String::from(fields.to_string())).await
+}
+
+#[cfg(feature = "hydrate")]
+fn unreadable_form() -> AppError {
+    AppError::Transport {
+        message: "the form could not be read".to_owned(),
+    }
+}
+
+/// Posts `body` (`application/x-www-form-urlencoded`) to the server
+/// function at `path`, asking for JSON; see [`post_form`].
+#[cfg(feature = "hydrate")]
+pub async fn post_fields(path: &str, body: &str) -> Result<Option<String>, AppError> {
+    let body = wasm_bindgen::JsValue::from_str(body);
+    let response = fetch::post(path, &body, Some("application/x-www-form-urlencoded")).await?;
+    if fetch::succeeded(&response) {
+        return Ok(response.headers().get("Location").ok().flatten());
+    }
+    Err(fetch::refusal(
+        &response,
+        fetch::text(&response).await,
+        || None,
+    ))
+}
+
+/// Effects never run on the server.
+#[cfg(not(feature = "hydrate"))]
+pub async fn post_fields(_path: &str, _body: &str) -> Result<Option<String>, AppError> {
+    Err(AppError::Transport {
+        message: "posting in place needs the browser".to_owned(),
+    })
+}
+
+/// On the server the submit handlers that call this never run.
+#[cfg(not(feature = "hydrate"))]
+async fn post_form(
+    _form: &web_sys::HtmlFormElement,
+    _path: &str,
+) -> Result<Option<String>, AppError> {
+    Err(AppError::Transport {
+        message: "posting in place needs the browser".to_owned(),
+    })
+}
+
 /// The error of the latest submission of `action`, if it failed.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where
@@ -120,7 +246,7 @@ where
 /// `aria-describedby="<id>"`; empty when the error concerns another field.
 #[component]
 pub fn FieldError(
-    error: Signal<Option<AppError>>,
+    #[prop(into)] error: Signal<Option<AppError>>,
     field: &'static str,
     /// The element id the input points at with `aria-describedby`.
     id: &'static str,
@@ -142,7 +268,7 @@ pub fn FieldError(
 /// on this form, listed in `fields`).
 #[component]
 pub fn FormError(
-    error: Signal<Option<AppError>>,
+    #[prop(into)] error: Signal<Option<AppError>>,
     #[prop(optional)] fields: &'static [&'static str],
 ) -> impl IntoView {
     let shown = move || {
@@ -182,46 +308,82 @@ pub async fn post_form_for_json<T: serde::de::DeserializeOwned>(
     path: &str,
     too_large: impl FnOnce() -> AppError,
 ) -> Result<T, AppError> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let failed = |message: &str| AppError::Transport {
-        message: message.to_owned(),
-    };
-    let data =
-        web_sys::FormData::new_with_form(form).map_err(|_| failed("the form could not be read"))?;
-    let headers = web_sys::Headers::new().map_err(|_| failed("the request could not be built"))?;
-    headers
-        .set("Accept", "application/json")
-        .map_err(|_| failed("the request could not be built"))?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&data);
-    init.set_headers(&headers);
-    let response = JsFuture::from(window().fetch_with_str_and_init(path, &init))
-        .await
-        .map_err(|_| failed("the upload did not reach the server; check your connection"))?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| failed("the server's answer was unreadable"))?;
-    let status = response.status();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    if (200..300).contains(&status) {
-        serde_json::from_str(&text).map_err(|_| failed("the server's answer was unreadable"))
+    let data = web_sys::FormData::new_with_form(form).map_err(|_| unreadable_form())?;
+    let response = fetch::post(path, &data, None).await?;
+    let text = fetch::text(&response).await;
+    if fetch::succeeded(&response) {
+        serde_json::from_str(&text).map_err(|_| fetch::failed("the server's answer was unreadable"))
     } else {
-        Err(serde_json::from_str::<AppError>(&text).unwrap_or_else(|_| {
-            if status == 413 {
-                too_large()
-            } else {
-                failed(&format!("the server answered {status}"))
-            }
-        }))
+        let too_large = (response.status() == 413).then(too_large);
+        Err(fetch::refusal(&response, text, || too_large))
+    }
+}
+
+/// The `fetch` calls behind [`post_fields`] and [`post_form_for_json`].
+#[cfg(feature = "hydrate")]
+mod fetch {
+    use crate::error::AppError;
+    use leptos::prelude::window;
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+
+    pub fn failed(message: &str) -> AppError {
+        AppError::Transport {
+            message: message.to_owned(),
+        }
+    }
+
+    /// POSTs `body` to `path` asking for JSON (`content_type`: none for
+    /// `FormData`, which sets its own).
+    pub async fn post(
+        path: &str,
+        body: &JsValue,
+        content_type: Option<&str>,
+    ) -> Result<web_sys::Response, AppError> {
+        let unbuilt = |_| failed("the request could not be built");
+        let headers = web_sys::Headers::new().map_err(unbuilt)?;
+        headers.set("Accept", "application/json").map_err(unbuilt)?;
+        if let Some(content_type) = content_type {
+            headers.set("Content-Type", content_type).map_err(unbuilt)?;
+        }
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_body(body);
+        init.set_headers(&headers);
+        JsFuture::from(window().fetch_with_str_and_init(path, &init))
+            .await
+            .map_err(|_| failed("the form did not reach the server; check your connection"))?
+            .dyn_into()
+            .map_err(|_| failed("the server's answer was unreadable"))
+    }
+
+    pub fn succeeded(response: &web_sys::Response) -> bool {
+        (200..300).contains(&response.status())
+    }
+
+    /// The response's body as text (empty when unreadable).
+    pub async fn text(response: &web_sys::Response) -> String {
+        match response.text() {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// The error a refused post answered with: its JSON body, else
+    /// `otherwise`'s, else one naming the status.
+    pub fn refusal(
+        response: &web_sys::Response,
+        text: String,
+        otherwise: impl FnOnce() -> Option<AppError>,
+    ) -> AppError {
+        serde_json::from_str::<AppError>(&text)
+            .ok()
+            .or_else(otherwise)
+            .unwrap_or_else(|| failed(&format!("the server answered {}", response.status())))
     }
 }
 

@@ -8,4 +8,5 @@ pub mod forms;
 pub mod hydration;
 pub mod page_header;
 pub mod portal_links;
+pub mod sign_in;
 pub mod time;

@@ -3,7 +3,7 @@
 //! job's real stages, content and messages and a sample candidate and
 //! sample interviews.
 
-use crate::api::candidate_portal::{PortalPreview, SetTimeZone, get_portal_preview};
+use crate::api::candidate_portal::{PortalPreview, get_portal_preview};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::forms::percent_encode;
 use crate::components::page_header::PageHeader;
@@ -24,16 +24,16 @@ pub fn PortalPreviewPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let stage = move || query.read().get("stage").unwrap_or_default();
-    let set_time_zone = ServerAction::<SetTimeZone>::new();
+    let zone_changes = RwSignal::new(0);
     let preview = Resource::new(
-        move || (job_id(), stage(), set_time_zone.version().get()),
+        move || (job_id(), stage(), zone_changes.get()),
         |(job_id, stage, _)| get_portal_preview(job_id, stage),
     );
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading the preview…"</p> }>
             {move || Suspend::new(async move {
                 match preview.await {
-                    Ok(preview) => view! { <PreviewBody preview set_time_zone /> }.into_any(),
+                    Ok(preview) => view! { <PreviewBody preview zone_changes /> }.into_any(),
                     Err(error) => view! {
                         <PageHeader title="Portal preview" />
                         <ErrorPanel error />
@@ -46,7 +46,7 @@ pub fn PortalPreviewPage() -> impl IntoView {
 }
 
 #[component]
-fn PreviewBody(preview: PortalPreview, set_time_zone: ServerAction<SetTimeZone>) -> impl IntoView {
+fn PreviewBody(preview: PortalPreview, zone_changes: RwSignal<u32>) -> impl IntoView {
     let PortalPreview {
         job_id,
         job_name,
@@ -89,7 +89,7 @@ fn PreviewBody(preview: PortalPreview, set_time_zone: ServerAction<SetTimeZone>)
         <section class="portal-preview" aria-label="What the candidate sees">
             <p class="portal-preview-label">"Candidate view (sample candidate)"</p>
             <PortalFrame portal title=String::new() status_as_of embedded=true>
-                <ApplicationDetails subdomain view set_time_zone back />
+                <ApplicationDetails subdomain view zone_changes back />
             </PortalFrame>
         </section>
     }

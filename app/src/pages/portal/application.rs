@@ -3,18 +3,18 @@
 //! who they will meet, and how to prepare. The recruiter's preview renders
 //! the same [`ApplicationDetails`] with a sample candidate.
 
-use super::{PortalFrame, PortalNotFound, SignedOutPortal, page_subdomain};
+use super::{PortalError, PortalFrame, PortalNotFound, SignedOutPortal, page_subdomain};
 use crate::api::candidate_portal::{
     ApplicationView, InterviewView, OutcomeView, SetTimeZone, StageState, TimeZoneChoice,
     TimelineStage, get_candidate_application,
 };
 use crate::components::blocks::{BlockList, PersonCard};
-use crate::components::error_panel::ErrorPanel;
-use crate::components::forms::{FieldError, action_error};
+use crate::components::forms::{FieldError, PostForm, form_error, percent_encode, post_fields};
 use crate::components::portal_links::portal_href;
 use crate::error::AppError;
 use crate::pages::not_found::{MessagePage, NotFoundPage};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_params_map;
 
 /// An application's page in a portal (not found on the public host's own
@@ -37,17 +37,11 @@ fn CandidateApplicationPage(subdomain: String) -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let set_time_zone = ServerAction::<SetTimeZone>::new();
+    let zone_changes = RwSignal::new(0);
     let page = Resource::new(
         {
             let subdomain = subdomain.clone();
-            move || {
-                (
-                    subdomain.clone(),
-                    application_id(),
-                    set_time_zone.version().get(),
-                )
-            }
+            move || (subdomain.clone(), application_id(), zone_changes.get())
         },
         |(subdomain, id, _)| get_candidate_application(subdomain, id),
     );
@@ -62,7 +56,7 @@ fn CandidateApplicationPage(subdomain: String) -> impl IntoView {
                             let status_as_of = page.view.status_as_of.clone();
                             view! {
                                 <PortalFrame portal=page.portal title candidate=page.candidate_name status_as_of>
-                                    <ApplicationDetails subdomain view=page.view set_time_zone />
+                                    <ApplicationDetails subdomain view=page.view zone_changes />
                                 </PortalFrame>
                             }
                             .into_any()
@@ -78,10 +72,7 @@ fn CandidateApplicationPage(subdomain: String) -> impl IntoView {
                             </MessagePage>
                         }
                         .into_any(),
-                        Err(error) => view! {
-                            <main id="main" class="centered-page"><ErrorPanel error /></main>
-                        }
-                        .into_any(),
+                        Err(error) => view! { <PortalError error /> }.into_any(),
                     }
                 })
             }}
@@ -96,7 +87,8 @@ fn CandidateApplicationPage(subdomain: String) -> impl IntoView {
 pub fn ApplicationDetails(
     subdomain: String,
     view: ApplicationView,
-    set_time_zone: ServerAction<SetTimeZone>,
+    /// Bumped when the time zone changes in place: the page's data follows.
+    zone_changes: RwSignal<u32>,
     /// Where the time zone form returns to without JavaScript (default:
     /// this application's page).
     #[prop(optional)]
@@ -118,7 +110,7 @@ pub fn ApplicationDetails(
     let back =
         back.unwrap_or_else(|| portal_href(&subdomain, &format!("/applications/{application_id}")));
     if !sample {
-        detect_time_zone(time_zone.from_cookie, set_time_zone, back.clone());
+        detect_time_zone(time_zone.from_cookie, zone_changes, back.clone());
     }
     let rejected = outcome
         .as_ref()
@@ -141,7 +133,7 @@ pub fn ApplicationDetails(
             </section>
             {(!timeline.is_empty()).then(|| view! { <Timeline stages=timeline /> })}
             {(!rejected).then(|| view! {
-                <Interviews subdomain application_id interviews time_zone set_time_zone back sample />
+                <Interviews subdomain application_id interviews time_zone zone_changes back sample />
             })}
             {(!stage_blocks.is_empty()).then(|| view! {
                 <section class="card" aria-labelledby="stage-content-title">
@@ -209,7 +201,7 @@ fn Interviews(
     application_id: i64,
     interviews: Vec<InterviewView>,
     time_zone: TimeZoneChoice,
-    set_time_zone: ServerAction<SetTimeZone>,
+    zone_changes: RwSignal<u32>,
     back: String,
     sample: bool,
 ) -> impl IntoView {
@@ -246,7 +238,7 @@ fn Interviews(
             {sample.then(|| view! {
                 <p class="notice notice-info">"Sample interviews: candidates see their real interviews from Greenhouse here."</p>
             })}
-            <TimeZonePicker choice=time_zone action=set_time_zone back />
+            <TimeZonePicker choice=time_zone zone_changes back />
             {list}
         </section>
     }
@@ -300,10 +292,10 @@ fn Interview(interview: InterviewView, calendar: Option<String>) -> impl IntoVie
 #[component]
 pub fn TimeZonePicker(
     choice: TimeZoneChoice,
-    action: ServerAction<SetTimeZone>,
+    zone_changes: RwSignal<u32>,
     back: String,
 ) -> impl IntoView {
-    let error = action_error(action);
+    let error = form_error(SetTimeZone::PATH);
     let invalid = move || error.get().is_some_and(|e| e.field() == Some("time_zone"));
     let name = choice.name;
     let options: Vec<String> = crate::domain::time_zones::options_for(&name)
@@ -315,7 +307,12 @@ pub fn TimeZonePicker(
             <p class="time-zone-current">"Times in "<strong>{name.clone()}</strong></p>
             <details class="time-zone-change" open=invalid>
                 <summary>"Change time zone"</summary>
-                <ActionForm action attr:class="form time-zone-form">
+                <PostForm
+                    path=SetTimeZone::PATH
+                    error
+                    class="form time-zone-form"
+                    on_success=move |()| zone_changes.update(|changes| *changes += 1)
+                >
                     <input type="hidden" name="back" value=back />
                     <div class="form-field">
                         <label for="time-zone">"Time zone"</label>
@@ -337,32 +334,36 @@ pub fn TimeZonePicker(
                         <FieldError error field="time_zone" id="time-zone-error" />
                     </div>
                     <div class="form-actions">
-                        <button type="submit" class="button" disabled=move || action.pending().get()>
-                            "Show times in this zone"
-                        </button>
+                        <button type="submit" class="button">"Show times in this zone"</button>
                     </div>
-                </ActionForm>
+                </PostForm>
             </details>
         </div>
     }
 }
 
 /// On a first visit (no `tz` cookie yet), asks the browser for its time
-/// zone and remembers it, so the page shows times in it (the action's new
-/// version refetches the page's data). Once per page: a zone the server
-/// does not know is not asked for again.
-pub fn detect_time_zone(from_cookie: bool, action: ServerAction<SetTimeZone>, back: String) {
+/// zone and remembers it, so the page shows times in it (`zone_changes`
+/// moves on, which refetches the page's data). Once per page: a zone the
+/// server does not know is not asked for again.
+pub fn detect_time_zone(from_cookie: bool, zone_changes: RwSignal<u32>, back: String) {
     if from_cookie {
         return;
     }
     Effect::new(move |_| {
-        if action.version().get_untracked() > 0 {
+        if zone_changes.get_untracked() > 0 {
             return;
         }
         if let Some(time_zone) = browser::time_zone() {
-            action.dispatch(SetTimeZone {
-                time_zone,
-                back: back.clone(),
+            let fields = format!(
+                "time_zone={}&back={}",
+                percent_encode(&time_zone),
+                percent_encode(&back)
+            );
+            leptos::task::spawn_local(async move {
+                if post_fields(SetTimeZone::PATH, &fields).await.is_ok() {
+                    zone_changes.update(|changes| *changes += 1);
+                }
             });
         }
     });

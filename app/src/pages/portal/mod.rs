@@ -7,7 +7,7 @@ pub mod application;
 pub mod sign_in;
 
 use crate::api::candidate_portal::{
-    ApplicationSummary, CandidateApplications, CandidateHome, SetTimeZone, get_candidate_home,
+    ApplicationSummary, CandidateApplications, CandidateHome, get_candidate_home,
 };
 use crate::api::portal::{PortalHome as PortalHomeData, get_portal_home};
 use crate::components::brand::{BrandStyle, PortalHeader, use_brand_properties};
@@ -42,9 +42,9 @@ pub fn PortalByPath() -> impl IntoView {
 /// An organization's portal home page.
 #[component]
 pub fn PortalHome(#[prop(into)] subdomain: Signal<String>) -> impl IntoView {
-    let set_time_zone = ServerAction::<SetTimeZone>::new();
+    let zone_changes = RwSignal::new(0);
     let home = Resource::new(
-        move || (subdomain.get(), set_time_zone.version().get()),
+        move || (subdomain.get(), zone_changes.get()),
         |(subdomain, _)| get_candidate_home(subdomain),
     );
     view! {
@@ -62,13 +62,9 @@ pub fn PortalHome(#[prop(into)] subdomain: Signal<String>) -> impl IntoView {
                         .into_any()
                     }
                     Ok(CandidateHome::SignedIn(applications)) => {
-                        view! { <ApplicationsPage applications set_time_zone /> }.into_any()
+                        view! { <ApplicationsPage applications zone_changes /> }.into_any()
                     }
-                    Err(AppError::NotFound { .. }) => view! { <PortalNotFound /> }.into_any(),
-                    Err(error) => view! {
-                        <main id="main" class="centered-page"><ErrorPanel error /></main>
-                    }
-                    .into_any(),
+                    Err(error) => view! { <PortalError error /> }.into_any(),
                 }
             })}
         </Transition>
@@ -128,7 +124,7 @@ pub fn PortalFrame(
 #[component]
 fn ApplicationsPage(
     applications: CandidateApplications,
-    set_time_zone: ServerAction<SetTimeZone>,
+    zone_changes: RwSignal<u32>,
 ) -> impl IntoView {
     let CandidateApplications {
         portal,
@@ -140,7 +136,7 @@ fn ApplicationsPage(
     let subdomain = portal.subdomain.clone();
     detect_time_zone(
         time_zone.from_cookie,
-        set_time_zone,
+        zone_changes,
         portal_href(&subdomain, "/"),
     );
     let organization = portal.name.clone();
@@ -212,14 +208,23 @@ pub fn SignedOutPortal(subdomain: String) -> impl IntoView {
                         }
                         .into_any()
                     }
-                    Err(AppError::NotFound { .. }) => view! { <PortalNotFound /> }.into_any(),
-                    Err(error) => view! {
-                        <main id="main" class="centered-page"><ErrorPanel error /></main>
-                    }
-                    .into_any(),
+                    Err(error) => view! { <PortalError error /> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A portal page that could not be read: "portal not found" for an unknown
+/// portal, else the error.
+#[component]
+pub fn PortalError(error: AppError) -> impl IntoView {
+    match error {
+        AppError::NotFound { .. } => view! { <PortalNotFound /> }.into_any(),
+        error => view! {
+            <main id="main" class="centered-page"><ErrorPanel error /></main>
+        }
+        .into_any(),
     }
 }
 
