@@ -111,6 +111,13 @@ async function preparePortal(page: Page, pick: Pick, marker: string) {
   await addText(pick.stage, `Bring your portfolio ${marker}`);
   await addText("All stages", `We reply within two days ${marker}`);
   await addText("another stage", `Only for another stage ${marker}`);
+
+  // A video for all stages.
+  await page.goto(`${portal.baseURL}/admin/jobs/${pick.jobId}/portal?stage=all&add=video#block-form`);
+  await page.getByLabel("Video link").fill("https://www.youtube.com/watch?v=dQw4w9WgXcQ");
+  await page.getByLabel("Shown at").selectOption({ label: "All stages" });
+  await page.getByRole("button", { name: "Add block" }).click();
+  await expect(page.getByText("YouTube video:").first()).toBeVisible();
 }
 
 async function candidatePage(browser: Browser, timezoneId?: string) {
@@ -169,9 +176,22 @@ test("a candidate signs in by emailed link and sees their stage, content and int
   await expect(candidate.getByText(/Status as of/)).toBeVisible();
   await expectAccessible(candidate);
 
+  // A video loads nothing until played: a link to its page without
+  // JavaScript, the provider's player in place with it.
+  const js = test.info().project.use.javaScriptEnabled !== false;
+  const facade = candidate.getByRole("link", { name: "Play video (loads YouTube)" }).first();
+  await expect(facade).toHaveAttribute("href", "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
+  await expect(candidate.locator("iframe")).toHaveCount(0);
+  if (js) {
+    await facade.click();
+    const player = candidate.locator('iframe[src^="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"]');
+    await expect(player).toHaveCount(1);
+    await expect(player).toBeFocused();
+    await expect(candidate).toHaveURL(new RegExp(`/applications/${pick.applicationId}$`));
+  }
+
   // The chosen time zone applies, with or without JavaScript; with it, in
   // place (the page is not loaded again).
-  const js = test.info().project.use.javaScriptEnabled !== false;
   await candidate.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
   await candidate.getByText("Change time zone").first().click();
   await candidate.getByLabel("Time zone").selectOption("Asia/Tokyo");

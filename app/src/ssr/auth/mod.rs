@@ -94,8 +94,8 @@ pub async fn resume_candidate<C: ConnectionTrait>(
     use crate::ssr::entities::dashboard::session;
     use crate::ssr::entities::greenhouse::candidates;
     use crate::ssr::entities::joined::{join_on, joined_model, model, with_columns};
-    use crate::ssr::entities::sync::sync_run;
-    use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
+    use crate::ssr::services::integrations::last_completed_sync;
+    use sea_orm::sea_query::Expr;
     use sea_orm::{JoinType, QuerySelect, QueryTrait};
     let organization = join_on::<session::Entity, organization::Entity>(
         session::Column::OrganizationId,
@@ -108,20 +108,12 @@ pub async fn resume_candidate<C: ConnectionTrait>(
     let query = session::Entity::find_by_id(secrets::sha256_hex(raw_session)).select_only();
     let query = with_columns::<session::Entity, _>(query, "s_");
     let query = with_columns::<organization::Entity, _>(query, "o_");
-    let last_sync = Query::select()
-        .expr(Expr::col((sync_run::Entity, sync_run::Column::FinishedAt)).max())
-        .from(sync_run::Entity)
-        .and_where(
-            Expr::col((sync_run::Entity, sync_run::Column::OrganizationId))
-                .equals((session::Entity, session::Column::OrganizationId)),
-        )
-        .and_where(Expr::col((sync_run::Entity, sync_run::Column::Status)).eq("completed"))
-        .to_owned();
+    let last_sync = last_completed_sync(Expr::col((
+        session::Entity,
+        session::Column::OrganizationId,
+    )));
     let query = with_columns::<candidates::Entity, _>(query, "c_")
-        .expr_as(
-            Expr::SubQuery(None, Box::new(last_sync.into_sub_query_statement())),
-            "data_as_of",
-        )
+        .expr_as(last_sync, "data_as_of")
         .join(JoinType::LeftJoin, organization)
         .join(JoinType::LeftJoin, candidate);
     let Some(row) = db.query_one(&query.into_query()).await? else {

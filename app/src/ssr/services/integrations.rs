@@ -13,6 +13,7 @@ use crate::ssr::AppState;
 use crate::ssr::auth::CurrentRecruiter;
 use crate::ssr::entities::sync::{greenhouse_connection, sync_lease, sync_run};
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -120,17 +121,28 @@ pub async fn data_as_of(
     db: &impl ConnectionTrait,
     organization_id: i64,
 ) -> Result<Option<DateTime<Utc>>, DbErr> {
-    // Only the one column: a run's row also holds its counts and errors.
-    Ok(sync_run::Entity::find()
-        .select_only()
-        .column(sync_run::Column::FinishedAt)
-        .filter(sync_run::Column::OrganizationId.eq(organization_id))
-        .filter(sync_run::Column::Status.eq("completed"))
-        .order_by_desc(sync_run::Column::FinishedAt)
-        .into_tuple::<Option<DateTime<Utc>>>()
-        .one(db)
-        .await?
-        .flatten())
+    let query = Query::select()
+        .expr_as(
+            last_completed_sync(Expr::val(organization_id)),
+            "finished_at",
+        )
+        .to_owned();
+    match db.query_one(&query).await? {
+        Some(row) => row.try_get::<Option<DateTime<Utc>>>("", "finished_at"),
+        None => Ok(None),
+    }
+}
+
+/// When the last completed sync of `organization` (a value, or a column of
+/// the query this goes into) finished, as a subquery.
+pub fn last_completed_sync(organization: Expr) -> Expr {
+    let finished = Query::select()
+        .expr(Expr::col((sync_run::Entity, sync_run::Column::FinishedAt)).max())
+        .from(sync_run::Entity)
+        .and_where(Expr::col((sync_run::Entity, sync_run::Column::OrganizationId)).eq(organization))
+        .and_where(Expr::col((sync_run::Entity, sync_run::Column::Status)).eq("completed"))
+        .to_owned();
+    Expr::SubQuery(None, Box::new(finished.into_sub_query_statement()))
 }
 
 /// Whether some process holds the organization's sync lease now: a run
