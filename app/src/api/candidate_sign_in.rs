@@ -7,36 +7,6 @@
 use crate::api::sign_in::LinkPreview;
 use crate::error::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// What a portal's sign-in card may tell a visitor about this set-up.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CandidateSignInHints {
-    /// Mail goes to the dev mailbox (no SMTP server configured).
-    pub dev_mailbox: bool,
-    /// Demo mode only: an address of one of the portal's (made-up)
-    /// candidates to try.
-    pub demo_email: Option<String>,
-}
-
-#[server(endpoint = "get_candidate_sign_in_hints")]
-pub async fn get_candidate_sign_in_hints(
-    subdomain: String,
-) -> Result<CandidateSignInHints, AppError> {
-    use crate::ssr::{auth::sign_in, with_state};
-    with_state(|state| async move {
-        let organization = sign_in::portal_organization(&state, &subdomain).await?;
-        let demo_email = match state.demo_admin_email {
-            Some(_) => sign_in::demo_candidate_email(&state.db, organization.id).await?,
-            None => None,
-        };
-        Ok(CandidateSignInHints {
-            dev_mailbox: state.dev_mailbox,
-            demo_email,
-        })
-    })
-    .await
-}
 
 /// "Email me a sign-in link" on a portal. The answer is the same whether or
 /// not the address belongs to one of its candidates: the portal's "check

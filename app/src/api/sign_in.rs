@@ -13,22 +13,35 @@ pub struct LinkPreview {
     pub email_hint: String,
 }
 
-/// What the sign-in page may tell a visitor about this set-up.
+/// What a sign-in page may tell a visitor about this set-up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignInHints {
     /// Mail goes to the dev mailbox (no SMTP server configured).
     pub dev_mailbox: bool,
-    /// Demo mode's admin account.
-    pub demo_admin_email: Option<String>,
+    /// Demo mode only: an address to try (the demo admin's on the
+    /// dashboard, one of the portal's made-up candidates on a portal).
+    pub demo_email: Option<String>,
 }
 
+/// The hints of the dashboard's sign-in pages (no `subdomain`) or of the
+/// portal at `subdomain` (not found for an unknown one).
 #[server(endpoint = "get_sign_in_hints")]
-pub async fn get_sign_in_hints() -> Result<SignInHints, AppError> {
-    use crate::ssr::with_state;
+pub async fn get_sign_in_hints(subdomain: Option<String>) -> Result<SignInHints, AppError> {
+    use crate::ssr::{auth::sign_in, with_state};
     with_state(|state| async move {
+        let demo_email = match subdomain {
+            None => state.demo_admin_email.clone(),
+            Some(subdomain) => {
+                let organization = sign_in::portal_organization(&state, &subdomain).await?;
+                match state.demo_admin_email {
+                    Some(_) => sign_in::demo_candidate_email(&state.db, organization.id).await?,
+                    None => None,
+                }
+            }
+        };
         Ok(SignInHints {
             dev_mailbox: state.dev_mailbox,
-            demo_admin_email: state.demo_admin_email.clone(),
+            demo_email,
         })
     })
     .await

@@ -9,11 +9,10 @@
 //! Videos are a facade: nothing loads from the video's provider until the
 //! candidate presses play. With JavaScript the player's frame (the
 //! provider's privacy-friendly embed, allowed by the page's `frame-src`)
-//! replaces the button ([`play_video`], which also works on the blocks'
-//! server-rendered HTML); without it the button is a link to the video's
-//! page.
+//! replaces the button; without it the button is a link to the video's page.
 
-use crate::domain::blocks::{BlockView, LinkItem, SpotlightView, VIDEO_FRAME_SOURCES, web_url};
+use crate::domain::blocks::{BlockView, LinkItem, SpotlightView, web_url};
+use leptos::html::Iframe;
 use leptos::prelude::*;
 
 /// Consecutive FAQ blocks show as one list.
@@ -50,7 +49,7 @@ fn grouped(blocks: Vec<BlockView>) -> Vec<Item> {
 #[component]
 pub fn BlockList(blocks: Vec<BlockView>) -> impl IntoView {
     view! {
-        <div class="blocks" on:click=play_video>
+        <div class="blocks">
             {grouped(blocks)
                 .into_iter()
                 .map(|item| match item {
@@ -153,8 +152,6 @@ fn LinksBlock(title: String, links: Vec<LinkItem>) -> impl IntoView {
     }
 }
 
-/// A video as a facade: a link to the video's page that, once the page is
-/// interactive, [`play_video`] turns into the provider's player in place.
 #[component]
 fn VideoBlock(
     title: String,
@@ -162,6 +159,16 @@ fn VideoBlock(
     embed_url: String,
     watch_url: String,
 ) -> impl IntoView {
+    let (playing, set_playing) = signal(false);
+    let frame = NodeRef::<Iframe>::new();
+    // Keyboard users land in the player they asked for.
+    Effect::new(move |_| {
+        if playing.get()
+            && let Some(frame) = frame.get()
+        {
+            let _ = frame.focus();
+        }
+    });
     let label = format!("Play video (loads {provider})");
     let frame_title = if title.trim().is_empty() {
         format!("Video ({provider})")
@@ -173,70 +180,41 @@ fn VideoBlock(
         <section class="block block-video">
             <BlockTitle title />
             <div class="video-frame">
-                <a
-                    class="video-facade"
-                    href=watch_url
-                    rel="noopener noreferrer"
-                    data-embed=embed_url
-                    data-frame-title=frame_title
-                >
-                    <span class="video-play" aria-hidden="true"></span>
-                    <span class="video-label">{label}</span>
-                </a>
+                {move || {
+                    if playing.get() {
+                        view! {
+                            <iframe
+                                node_ref=frame
+                                src=embed_url.clone()
+                                title=frame_title.clone()
+                                allow="autoplay; fullscreen; picture-in-picture; encrypted-media"
+                                allowfullscreen=true
+                                sandbox="allow-scripts allow-same-origin allow-presentation allow-popups allow-popups-to-escape-sandbox"
+                                referrerpolicy="strict-origin-when-cross-origin"
+                            ></iframe>
+                        }
+                        .into_any()
+                    } else {
+                        view! {
+                            <a
+                                class="video-facade"
+                                href=watch_url.clone()
+                                rel="noopener noreferrer"
+                                on:click=move |event| {
+                                    event.prevent_default();
+                                    set_playing.set(true);
+                                }
+                            >
+                                <span class="video-play" aria-hidden="true"></span>
+                                <span class="video-label">{label.clone()}</span>
+                            </a>
+                        }
+                        .into_any()
+                    }
+                }}
             </div>
             <p class="form-hint">{note}</p>
         </section>
-    }
-}
-
-/// A click on a video's facade inside the element this handles clicks for
-/// (the blocks, or server-rendered HTML holding them): replaces the facade
-/// with the provider's player and moves the focus into it, so keyboard
-/// users land in the player they asked for. Only the providers' embed
-/// addresses (the page's `frame-src`) ever become a frame.
-pub fn play_video(event: leptos::ev::MouseEvent) {
-    use wasm_bindgen::JsCast;
-    let facade = event
-        .target()
-        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-        .and_then(|element| element.closest("a.video-facade").ok().flatten());
-    let Some(facade) = facade else {
-        return;
-    };
-    let embed = facade.get_attribute("data-embed").unwrap_or_default();
-    let allowed = VIDEO_FRAME_SOURCES
-        .split(' ')
-        .any(|source| embed.starts_with(&format!("{source}/")));
-    if !allowed {
-        return;
-    }
-    let Ok(frame) = document().create_element("iframe") else {
-        return;
-    };
-    let title = facade.get_attribute("data-frame-title").unwrap_or_default();
-    for (name, value) in [
-        ("src", embed.as_str()),
-        ("title", title.as_str()),
-        (
-            "allow",
-            "autoplay; fullscreen; picture-in-picture; encrypted-media",
-        ),
-        ("allowfullscreen", ""),
-        (
-            "sandbox",
-            "allow-scripts allow-same-origin allow-presentation allow-popups allow-popups-to-escape-sandbox",
-        ),
-        ("referrerpolicy", "strict-origin-when-cross-origin"),
-    ] {
-        if frame.set_attribute(name, value).is_err() {
-            return;
-        }
-    }
-    event.prevent_default();
-    if facade.replace_with_with_node_1(&frame).is_ok()
-        && let Ok(frame) = frame.dyn_into::<web_sys::HtmlElement>()
-    {
-        let _ = frame.focus();
     }
 }
 

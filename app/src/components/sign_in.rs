@@ -1,8 +1,9 @@
 //! What the recruiters' and the candidates' sign-in pages share: the
 //! notices a redirect asks for, the email form, the code form, the link's
-//! confirm form and the dev-mailbox hint. The pages around them say who is
+//! confirm form and the hints (dev mailbox, demo address). The pages around them say who is
 //! signing in where (see `pages::admin::sign_in`, `pages::portal::sign_in`).
 
+use crate::api::sign_in::get_sign_in_hints;
 use crate::components::forms::{FieldError, FormError, PostForm, form_error};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -134,25 +135,32 @@ pub fn ConfirmLinkForm(
     }
 }
 
-/// An address to try in demo mode ("Demo: <intro> <strong>email</strong>."),
-/// and "sign-in emails appear in the dev mailbox" when no mail server is
-/// set up.
+/// An address to try in demo mode, and "sign-in emails appear in the dev
+/// mailbox" when no mail server is set up: on the dashboard's sign-in
+/// pages (no `subdomain`) or on a portal's.
 #[component]
-pub fn MailHints(
-    /// "sign in as", "sign in as one of this portal's candidates, such as".
-    demo_intro: &'static str,
-    demo_email: Option<String>,
-    dev_mailbox: bool,
-) -> impl IntoView {
+pub fn SignInHints(#[prop(optional)] subdomain: Option<String>) -> impl IntoView {
+    let intro = if subdomain.is_some() {
+        "sign in as one of this portal's candidates, such as"
+    } else {
+        "sign in as"
+    };
+    let hints = OnceResource::new(get_sign_in_hints(subdomain));
     view! {
-        {demo_email.map(|email| view! {
-            <p class="notice notice-info">"Demo: "{demo_intro}" "<strong>{email}</strong>"."</p>
-        })}
-        {dev_mailbox.then(|| view! {
-            <p class="notice notice-info">
-                "No mail server is configured, so sign-in emails appear in the "
-                <a href="/dev/mailbox">"dev mailbox"</a>"."
-            </p>
-        })}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                hints.await.ok().map(|hints| view! {
+                    {hints.demo_email.map(|email| view! {
+                        <p class="notice notice-info">"Demo: "{intro}" "<strong>{email}</strong>"."</p>
+                    })}
+                    {hints.dev_mailbox.then(|| view! {
+                        <p class="notice notice-info">
+                            "No mail server is configured, so sign-in emails appear in the "
+                            <a href="/dev/mailbox">"dev mailbox"</a>"."
+                        </p>
+                    })}
+                })
+            })}
+        </Suspense>
     }
 }

@@ -1138,7 +1138,7 @@ async fn demo_mode_suggests_a_candidate_address_that_opens_the_portal() {
         "normalised, and from an application that opens the portal"
     );
     let hints: serde_json::Value = app
-        .call("get_candidate_sign_in_hints", &[("subdomain", "beta")], &[])
+        .call("get_sign_in_hints", &[("subdomain", "beta")], &[])
         .await
         .json()
         .await
@@ -1146,6 +1146,20 @@ async fn demo_mode_suggests_a_candidate_address_that_opens_the_portal() {
     // Outside demo mode, no address is suggested.
     assert!(hints["demo_email"].is_null(), "{hints}");
     assert_eq!(hints["dev_mailbox"], true);
+    // The dashboard's sign-in pages ask without a portal; an unknown portal
+    // has no hints.
+    let hints: serde_json::Value = app
+        .call("get_sign_in_hints", &[], &[])
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert!(hints["demo_email"].is_null(), "{hints}");
+    assert_eq!(hints["dev_mailbox"], true);
+    let unknown = app
+        .call("get_sign_in_hints", &[("subdomain", "no-such-portal")], &[])
+        .await;
+    assert_eq!(unknown.status(), 404);
     portal::Entity::update_many()
         .col_expr(
             portal::Column::Active,

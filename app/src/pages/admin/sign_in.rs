@@ -1,11 +1,9 @@
 //! `/admin/sign-in`, `/admin/sign-in/check-email` and `/admin/sign-in/link`:
 //! asking for a link, entering the code, and the link's confirm page.
 
-use crate::api::sign_in::{
-    ConfirmSignIn, RequestSignIn, SignInWithCode, get_sign_in_hints, preview_sign_in_link,
-};
+use crate::api::sign_in::{ConfirmSignIn, RequestSignIn, SignInWithCode, preview_sign_in_link};
 use crate::components::sign_in::{
-    CodeForm, ConfirmLinkForm, EmailLinkForm, MailHints, SignInNotices,
+    CodeForm, ConfirmLinkForm, EmailLinkForm, SignInHints, SignInNotices,
 };
 use crate::pages::not_found::MessagePage;
 use leptos::prelude::*;
@@ -16,21 +14,6 @@ use leptos_router::hooks::use_query_map;
 fn query_value(name: &'static str) -> Signal<String> {
     let query = use_query_map();
     Signal::derive(move || query.read().get(name).unwrap_or_default())
-}
-
-/// Where mail goes in this set-up, and the demo account, as plain hints.
-#[component]
-fn SignInHints() -> impl IntoView {
-    let hints = OnceResource::new(get_sign_in_hints());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                hints.await.ok().map(|hints| view! {
-                    <MailHints demo_intro="sign in as" demo_email=hints.demo_admin_email dev_mailbox=hints.dev_mailbox />
-                })
-            })}
-        </Suspense>
-    }
 }
 
 /// `/admin/sign-in`: email in, link out.

@@ -7,13 +7,13 @@
 use super::{PortalError, PortalFrame, page_subdomain};
 use crate::api::candidate_sign_in::{
     CandidateSignInWithCode, CandidateSignOut as CandidateSignOutFn, ConfirmCandidateSignIn,
-    RequestCandidateSignIn, get_candidate_sign_in_hints, preview_candidate_sign_in_link,
+    RequestCandidateSignIn, preview_candidate_sign_in_link,
 };
 use crate::api::portal::get_portal_home;
 use crate::components::forms::{FormError, PostForm, form_error};
 use crate::components::portal_links::portal_href;
 use crate::components::sign_in::{
-    CodeForm, ConfirmLinkForm, EmailLinkForm, MailHints, SignInNotices,
+    CodeForm, ConfirmLinkForm, EmailLinkForm, SignInHints, SignInNotices,
 };
 use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
@@ -52,27 +52,8 @@ pub fn CandidateSignIn(
             <EmailLinkForm path=RequestCandidateSignIn::PATH label="Email address">
                 <input type="hidden" name="subdomain" value=subdomain />
             </EmailLinkForm>
-            <CandidateSignInHints subdomain=hints />
+            <SignInHints subdomain=hints />
         </section>
-    }
-}
-
-/// Where mail goes in this set-up (and, in demo mode, an address to try).
-#[component]
-fn CandidateSignInHints(subdomain: String) -> impl IntoView {
-    let hints = OnceResource::new(get_candidate_sign_in_hints(subdomain));
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                hints.await.ok().map(|hints| view! {
-                    <MailHints
-                        demo_intro="sign in as one of this portal's candidates, such as"
-                        demo_email=hints.demo_email
-                        dev_mailbox=hints.dev_mailbox
-                    />
-                })
-            })}
-        </Suspense>
     }
 }
 

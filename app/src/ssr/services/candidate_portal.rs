@@ -508,12 +508,23 @@ fn interview_times(
     }
 }
 
-/// The interviews `query` finds, each with the name of its interview step
-/// (`job_interviews`), in one query.
-async fn interviews_with_steps<C: ConnectionTrait>(
+/// An interview as its pages read it: with its step's name and its panel.
+struct Scheduled {
+    interview: interviews::Model,
+    /// The interview step's name (`job_interviews`).
+    step: Option<String>,
+    /// The panel as the candidate sees it, in Greenhouse's order.
+    panel: Vec<InterviewerView>,
+}
+
+/// The interviews `query` finds, each with its step's name and its panel
+/// (the interviewers and their Greenhouse users, with what `spotlights`
+/// says about them), in one query.
+async fn interviews_with_panels<C: ConnectionTrait>(
     db: &C,
     query: sea_orm::Select<interviews::Entity>,
-) -> Result<Vec<(interviews::Model, Option<String>)>, DbErr> {
+    spotlights: &HashMap<i64, SpotlightView>,
+) -> Result<Vec<Scheduled>, DbErr> {
     let to_step = join_on::<interviews::Entity, job_interviews::Entity>(
         (
             interviews::Column::OrganizationId,
@@ -524,79 +535,54 @@ async fn interviews_with_steps<C: ConnectionTrait>(
             job_interviews::Column::Id,
         ),
     );
+    let to_panel = join_on::<interviews::Entity, interviewers::Entity>(
+        (interviews::Column::OrganizationId, interviews::Column::Id),
+        (
+            interviewers::Column::OrganizationId,
+            interviewers::Column::InterviewId,
+        ),
+    );
+    let to_user = join_on::<interviewers::Entity, users::Entity>(
+        (
+            interviewers::Column::OrganizationId,
+            interviewers::Column::UserId,
+        ),
+        (users::Column::OrganizationId, users::Column::Id),
+    );
     let query = with_columns::<interviews::Entity, _>(query.select_only(), "i_")
-        .column_as(job_interviews::Column::Name, "step_name")
-        .join(JoinType::LeftJoin, to_step);
-    db.query_all(&query.into_query())
-        .await?
-        .iter()
-        .map(|row| {
-            Ok((
-                model::<interviews::Entity>(row, "i_")?,
-                row.try_get::<Option<String>>("", "step_name")?,
-            ))
-        })
-        .collect()
-}
-
-/// An interview's details beyond its times and step: its panel.
-struct InterviewDetails {
-    panels: HashMap<i64, Vec<InterviewerView>>,
-}
-
-impl InterviewDetails {
-    /// The panels of `rows` (interviews with their step's name, see
-    /// [`interviews_with_steps`]).
-    async fn load<C: ConnectionTrait>(
-        db: &C,
-        org: i64,
-        rows: &[(interviews::Model, Option<String>)],
-        spotlights: &HashMap<i64, SpotlightView>,
-    ) -> Result<InterviewDetails, AppError> {
-        if rows.is_empty() {
-            return Ok(InterviewDetails {
-                panels: HashMap::new(),
+        .column_as(job_interviews::Column::Name, "step_name");
+    let query = with_columns::<interviewers::Entity, _>(query, "m_");
+    let query = with_columns::<users::Entity, _>(query, "u_")
+        .join(JoinType::LeftJoin, to_step)
+        .join(JoinType::LeftJoin, to_panel)
+        .join(JoinType::LeftJoin, to_user)
+        .order_by_asc(interviews::Column::Id)
+        .order_by_asc(Expr::col((interviewers::Entity, interviewers::Column::Id)));
+    let mut found: Vec<Scheduled> = Vec::new();
+    for row in db.query_all(&query.into_query()).await? {
+        let interview = model::<interviews::Entity>(&row, "i_")?;
+        if found
+            .last()
+            .is_none_or(|last| last.interview.id != interview.id)
+        {
+            found.push(Scheduled {
+                interview,
+                step: row.try_get::<Option<String>>("", "step_name")?,
+                panel: Vec::new(),
             });
         }
-        // The panel and the people on it, in one query.
-        let panel = {
-            let to_user = join_on::<interviewers::Entity, users::Entity>(
-                (
-                    interviewers::Column::OrganizationId,
-                    interviewers::Column::UserId,
-                ),
-                (users::Column::OrganizationId, users::Column::Id),
-            );
-            let query = interviewers::Entity::find()
-                .filter(interviewers::Column::OrganizationId.eq(org))
-                .filter(interviewers::Column::InterviewId.is_in(rows.iter().map(|(i, _)| i.id)))
-                .order_by_asc(interviewers::Column::Id)
-                .select_only();
-            let query = with_columns::<interviewers::Entity, _>(query, "i_");
-            let query =
-                with_columns::<users::Entity, _>(query, "u_").join(JoinType::LeftJoin, to_user);
-            db.query_all(&query.into_query())
-                .await?
-                .iter()
-                .map(|row| {
-                    Ok((
-                        model::<interviewers::Entity>(row, "i_")?,
-                        joined_model::<users::Entity>(row, "u_")?,
-                    ))
-                })
-                .collect::<Result<Vec<_>, DbErr>>()?
-        };
-        let mut panels: HashMap<i64, Vec<InterviewerView>> = HashMap::new();
-        for (member, person) in panel {
-            let person = person.as_ref();
+        if let (Some(member), Some(scheduled)) = (
+            joined_model::<interviewers::Entity>(&row, "m_")?,
+            found.last_mut(),
+        ) {
+            let person = joined_model::<users::Entity>(&row, "u_")?;
             let spotlight = member.user_id.and_then(|id| spotlights.get(&id)).cloned();
-            panels
-                .entry(member.interview_id)
-                .or_default()
-                .push(interviewer(person, spotlight));
+            scheduled
+                .panel
+                .push(interviewer(person.as_ref(), spotlight));
         }
-        Ok(InterviewDetails { panels })
     }
+    Ok(found)
 }
 
 /// An interviewer as the candidate sees them: the Greenhouse user's name
@@ -642,34 +628,40 @@ async fn upcoming_interviews<C: ConnectionTrait>(
 ) -> Result<Vec<InterviewView>, AppError> {
     let org = application.organization_id;
     let today = now.with_timezone(&tz).date_naive();
-    let mut rows: Vec<(interviews::Model, Option<String>)> = interviews_with_steps(
+    let mut found: Vec<Scheduled> = interviews_with_panels(
         db,
         interviews::Entity::find()
             .filter(interviews::Column::OrganizationId.eq(org))
             .filter(interviews::Column::ApplicationId.eq(application.id)),
+        spotlights,
     )
     .await?
     .into_iter()
-    .filter(|(interview, _)| !is_cancelled(interview) && is_upcoming(interview, now, today))
+    .filter(|s| !is_cancelled(&s.interview) && is_upcoming(&s.interview, now, today))
     .collect();
-    rows.sort_by_key(|(interview, _)| (begins(interview, tz), interview.id));
-    let mut details = InterviewDetails::load(db, org, &rows, spotlights).await?;
-    Ok(rows
+    found.sort_by_key(|s| (begins(&s.interview, tz), s.interview.id));
+    Ok(found
         .into_iter()
-        .map(|(interview, step)| {
-            let (when, datetime, all_day) = interview_times(&interview, tz, today);
-            InterviewView {
-                id: interview.id,
-                title: step.unwrap_or_else(|| "Interview".to_owned()),
-                when,
-                datetime,
-                all_day,
-                location: interview.location.clone().filter(|l| !l.trim().is_empty()),
-                video_url: video_link(&interview),
-                interviewers: details.panels.remove(&interview.id).unwrap_or_default(),
-                sample: false,
-            }
-        })
+        .map(
+            |Scheduled {
+                 interview,
+                 step,
+                 panel,
+             }| {
+                let (when, datetime, all_day) = interview_times(&interview, tz, today);
+                InterviewView {
+                    id: interview.id,
+                    title: step.unwrap_or_else(|| "Interview".to_owned()),
+                    when,
+                    datetime,
+                    all_day,
+                    location: interview.location.clone().filter(|l| !l.trim().is_empty()),
+                    video_url: video_link(&interview),
+                    interviewers: panel,
+                    sample: false,
+                }
+            },
+        )
         .collect())
 }
 
@@ -1037,15 +1029,20 @@ pub async fn calendar(
         job,
         ..
     } = visible_application(db, me, application_id, now).await?;
-    let found = interviews_with_steps(db, interviews::Entity::find_by_id((org, interview_id)))
-        .await?
-        .into_iter()
-        .find(|(i, _)| i.application_id == application.id && !is_cancelled(i))
-        .ok_or_else(not_found)?;
     let content = portal_content::content(db, &state.portal_content, &portal).await?;
-    let details =
-        InterviewDetails::load(db, org, std::slice::from_ref(&found), &content.spotlights).await?;
-    let (interview, step) = found;
+    let Scheduled {
+        interview,
+        step,
+        panel,
+    } = interviews_with_panels(
+        db,
+        interviews::Entity::find_by_id((org, interview_id)),
+        &content.spotlights,
+    )
+    .await?
+    .into_iter()
+    .find(|s| s.interview.application_id == application.id && !is_cancelled(&s.interview))
+    .ok_or_else(not_found)?;
     let organization = me
         .organization
         .display_name
@@ -1064,11 +1061,8 @@ pub async fn calendar(
     if let Some(video) = &video {
         description.push(format!("Video call: {video}"));
     }
-    let panel: Vec<String> = details
-        .panels
-        .get(&interview.id)
-        .into_iter()
-        .flatten()
+    let panel: Vec<String> = panel
+        .iter()
         .map(|p| match &p.title {
             Some(title) => format!("{} ({title})", p.name),
             None => p.name.clone(),
