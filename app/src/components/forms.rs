@@ -142,10 +142,11 @@ pub fn PostForm(
         leptos::task::spawn_local(async move {
             match post_form(&form, path).await {
                 Ok(Some(location)) => {
-                    // A new page: the form stays busy until it loads.
-                    if window().location().set_href(&location).is_err() {
-                        busy.set(false);
-                    }
+                    // Off to the page the function chose. Not left busy: a
+                    // page restored from the back-forward cache keeps this
+                    // state, and its form must work again.
+                    busy.set(false);
+                    let _ = window().location().set_href(&location);
                 }
                 Ok(None) => {
                     error.set(None);
