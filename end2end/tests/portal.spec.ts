@@ -6,7 +6,7 @@
 // Runs with and without JavaScript.
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { test, expect, expectAccessible } from "./fixtures";
+import { test, expect, expectAccessible, waitForHydration } from "./fixtures";
 import type { Browser, Page } from "@playwright/test";
 import { portal, trellisPortal } from "./env";
 import { allMail, latestMail, signInParts } from "./mail";
@@ -179,6 +179,7 @@ test("a candidate signs in by emailed link and sees their stage, content and int
   // A video loads nothing until played: a link to its page without
   // JavaScript, the provider's player in place with it.
   const js = test.info().project.use.javaScriptEnabled !== false;
+  if (js) await waitForHydration(candidate);
   const facade = candidate.getByRole("link", { name: "Play video (loads YouTube)" }).first();
   await expect(facade).toHaveAttribute("href", "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
   await expect(candidate.locator("iframe")).toHaveCount(0);
